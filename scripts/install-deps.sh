@@ -1,0 +1,43 @@
+#!/usr/bin/env bash
+# Installs every Debian 12 package govinspect needs to build, test and run.
+# Idempotent; the only set-up step. Run as root (or with sudo available).
+set -euo pipefail
+
+PACKAGES=(
+  # toolchain
+  build-essential cmake ninja-build ccache pkg-config git ca-certificates
+  clang lld llvm libclang-rt-14-dev python3
+  # gRPC / protobuf / abseil
+  libgrpc++-dev libgrpc-dev protobuf-compiler protobuf-compiler-grpc libprotobuf-dev libabsl-dev
+  # storage / queue
+  libhiredis-dev redis-server redis-tools
+  # metrics
+  prometheus-cpp-dev
+  # http, html, charsets, text
+  libcurl4-openssl-dev libssl-dev libxml2-dev libuchardet-dev libre2-dev
+  nlohmann-json3-dev libevent-dev zlib1g-dev
+  # tests and benchmarks
+  libgtest-dev libgmock-dev googletest libbenchmark-dev curl procps
+)
+
+SUDO=""
+if [ "$(id -u)" != "0" ]; then SUDO="sudo"; fi
+
+missing=()
+for p in "${PACKAGES[@]}"; do
+  if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
+    missing+=("$p")
+  fi
+done
+
+if [ "${#missing[@]}" -eq 0 ]; then
+  echo "install-deps: all ${#PACKAGES[@]} packages present"
+  exit 0
+fi
+
+echo "install-deps: installing ${#missing[@]} packages: ${missing[*]}"
+export DEBIAN_FRONTEND=noninteractive
+$SUDO apt-get update -q
+$SUDO apt-get install -y -q --no-install-recommends "${missing[@]}"
+# The Debian redis-server package starts a system instance; govinspect never uses it
+# (every run and test starts its own on loopback or a unix socket).
