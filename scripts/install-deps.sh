@@ -18,6 +18,8 @@ PACKAGES=(
   nlohmann-json3-dev libevent-dev zlib1g-dev
   # tests and benchmarks
   libgtest-dev libgmock-dev googletest libbenchmark-dev curl procps
+  # simprovince benchmarks (load generator; /usr/bin/time for peak memory)
+  wrk time
 )
 
 SUDO=""

@@ -1,0 +1,80 @@
+// Renders the pages of the simulated sites from the model, deterministically.
+#ifndef GOVINSPECT_TOOLS_SIMPROVINCE_RENDER_H_
+#define GOVINSPECT_TOOLS_SIMPROVINCE_RENDER_H_
+
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "absl/container/flat_hash_map.h"
+#include "absl/container/flat_hash_set.h"
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+#include "tools/simprovince/model.h"
+
+namespace govinspect::simprovince {
+
+struct HttpResponse {
+  int status = 200;
+  std::string content_type;
+  std::vector<std::pair<std::string, std::string>> headers;  // extra headers
+  std::string body;
+};
+
+// Converts UTF-8 to `charset` (e.g. "GBK", "GB18030") with glibc's iconv.
+absl::StatusOr<std::string> ConvertFromUtf8(absl::string_view utf8, const char* charset);
+
+class SiteRenderer {
+ public:
+  explicit SiteRenderer(const Province& p);
+
+  // Renders `path_and_query` (as sent, starting with '/') of site `site`.
+  HttpResponse Render(int site, absl::string_view path_and_query) const;
+  // True if the path is the site's home page ("/", "/index.html", …).
+  static bool IsHomePath(absl::string_view path_and_query);
+  // Hosts outside the province that pages link to (中国政府网, ICP, …): a stub page each.
+  static bool IsStubHost(absl::string_view host);
+  static HttpResponse StubPage(absl::string_view host);
+  // Number of routable HTML pages of a site (home, lists, articles, sitemap).
+  size_t PageCount(int site) const { return routes_[site].size(); }
+  // Every routable path of a site (sorted), for export-site.
+  std::vector<std::string> Paths(int site) const;
+
+ private:
+  enum class PageType : uint8_t { kHome, kList, kArticle, kSitemap, kSearch };
+  struct PageRef {
+    PageType type;
+    int16_t column;
+    int32_t index;  // list page number or item index
+  };
+  struct Ctx;
+
+  std::string RenderHtml(int site, const PageRef& ref, absl::string_view query) const;
+  HttpResponse Finish(const Site& s, std::string html) const;
+  void Head(Ctx& c, const std::string& title, const std::string& column, const std::string& article_title,
+            Day pub) const;
+  void Header(Ctx& c) const;
+  void Footer(Ctx& c) const;
+  void HomeBody(Ctx& c) const;
+  void ListBody(Ctx& c, int column, int page) const;
+  void ArticleBody(Ctx& c, int column, int item) const;
+  void MessageBody(Ctx& c, int column, int item) const;
+  void SurveyBody(Ctx& c, int column, int item) const;
+  void GuideBody(Ctx& c, int column, int item) const;
+  void ProfileBody(Ctx& c, int column) const;
+  void StatsBody(Ctx& c) const;
+  void SitemapBody(Ctx& c) const;
+  std::string Title(const Site& s, int column, int item) const;
+
+  const Province& p_;
+  std::vector<absl::flat_hash_map<std::string, PageRef>> routes_;
+  std::vector<absl::flat_hash_set<std::string>> missing_;
+  std::vector<absl::flat_hash_map<uint64_t, std::vector<int>>> injections_by_item_;
+  std::string friend_links_;  // shared 友情链接 <select>
+};
+
+std::string FormatListDate(Day d, DateFormat f);
+
+}  // namespace govinspect::simprovince
+
+#endif  // GOVINSPECT_TOOLS_SIMPROVINCE_RENDER_H_
