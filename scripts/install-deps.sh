@@ -15,7 +15,7 @@ PACKAGES=(
   prometheus-cpp-dev
   # http, html, charsets, text
   libcurl4-openssl-dev libssl-dev libxml2-dev libuchardet-dev libre2-dev
-  nlohmann-json3-dev libevent-dev zlib1g-dev
+  nlohmann-json3-dev libevent-dev zlib1g-dev libcsv-dev
   # tests and benchmarks
   libgtest-dev libgmock-dev googletest libbenchmark-dev curl procps
   # simprovince benchmarks (load generator; /usr/bin/time for peak memory)
