@@ -924,9 +924,22 @@ void Generator::PlantContent(Site& s, const SitePlan& plan, Rng& rng) {
   }
   if (plan.trap_abolished_old && an_next < an.size()) {
     const AbolishedName& name = dict.abolished_names[an[an_next++]];
-    if (const Ref* r = pick([&](const Ref& x) { return x.date < name.invalid_since - 30; })) {
-      s.injections.push_back({InjectKind::kAbolishedNameTrap, r->col, r->item, name.old_name, ""});
+    const Ref* r = pick([&](const Ref& x) { return x.date < name.invalid_since - 30; });
+    if (r == nullptr) {
+      // No article old enough: add one (published before the reform) to the policy column.
+      int pc = s.FindColumn(Category::kPolicy);
+      if (pc >= 0 && s.columns[pc].blank == BlankKind::kNone) {
+        Column& col = s.columns[pc];
+        Item old;
+        old.date = std::min(col.items.back().date, name.invalid_since - 60) - static_cast<Day>(rng.Range(0, 300));
+        old.id = NextId(s);
+        col.items.push_back(old);
+        arts.push_back({pc, static_cast<int>(col.items.size()) - 1, old.date});
+        r = &arts.back();
+        used.insert({r->col, r->item});
+      }
     }
+    if (r != nullptr) s.injections.push_back({InjectKind::kAbolishedNameTrap, r->col, r->item, name.old_name, ""});
   }
   // Privacy: a published list (a notice or personnel article) with full numbers.
   const Unit& u = province_.units[s.unit];

@@ -213,7 +213,7 @@ void SiteRenderer::Head(Ctx& c, const std::string& title, const std::string& col
                     Esc(c.u.name), "\">\n");
   }
   absl::StrAppend(&c.out, "<link rel=\"stylesheet\" href=\"/images/style.css\">\n",
-                  TemplateStyle(s.seed, article_title.empty() ? 110 : 60),
+                  TemplateStyle(s.seed, article_title.empty() ? (column == "首页" ? 200 : 300) : 110),
                   "<script type=\"text/javascript\">var _siteCode='", s.site_code,
                   "';var _config={\"search\":\"", SearchPath(s), "\",\"col\":\"", Esc(column),
                   "\"};function setTab(n,i){for(var k=0;k<n;k++){var e=document.getElementById('tab_'+k);"
@@ -451,6 +451,19 @@ void SiteRenderer::ListBody(Ctx& c, int column, int page) const {
     absl::StrAppend(&c.out, "<script>createPageHTML(", pages, ", ", page, ", \"index\", \"html\");</script>\n");
   }
   c.out += "</div>\n";
+  // Sidebar: the other columns and the latest news, as real portal templates have.
+  c.out += "<div class=\"side\"><h3>栏目导航</h3><ul>";
+  for (size_t i = 0; i < s.columns.size(); ++i) {
+    absl::StrAppend(&c.out, "<li", static_cast<int>(i) == column ? " class=\"on\"" : "", "><a href=\"",
+                    ListPath(s, static_cast<int>(i), 0), "\">", s.columns[i].name, "</a></li>");
+  }
+  c.out += "</ul><h3>热点信息</h3><ul>";
+  const Column& news = s.columns[0];
+  for (size_t k = 0; k < news.items.size() && k < 8; ++k) {
+    absl::StrAppend(&c.out, "<li><a href=\"", ArticlePath(s, 0, static_cast<int>(k)), "\">", Esc(Title(s, 0, static_cast<int>(k))),
+                    "</a></li>");
+  }
+  c.out += "</ul></div>\n";
 }
 
 void SiteRenderer::ArticleBody(Ctx& c, int column, int item) const {

@@ -1,0 +1,224 @@
+#include "services/coordinator/coordinator_server.h"
+
+#include <grpcpp/grpcpp.h>
+#include <prometheus/gauge.h>
+
+#include "absl/strings/str_cat.h"
+#include "absl/synchronization/notification.h"
+#include "common/log/log.h"
+#include "common/redis/work_queue.h"
+#include "common/status/grpc_status.h"
+#include "govinspect/report/v1/report_service.grpc.pb.h"
+#include "govinspect/scoring/v1/scoring_service.grpc.pb.h"
+
+namespace govinspect::coordinator {
+namespace {
+
+// Scoring and report steps through the other services' APIs (callback client, bounded wait).
+class GrpcPipelineSteps : public PipelineSteps {
+ public:
+  GrpcPipelineSteps(const std::string& scoring, const std::string& report, std::string token,
+                    absl::Duration timeout)
+      : token_(std::move(token)), timeout_(timeout) {
+    if (!scoring.empty()) {
+      scoring_ = scoring::v1::ScoringService::NewStub(
+          grpc::CreateChannel(scoring, grpc::InsecureChannelCredentials()));
+    }
+    if (!report.empty()) {
+      report_ = report::v1::ReportService::NewStub(
+          grpc::CreateChannel(report, grpc::InsecureChannelCredentials()));
+    }
+  }
+
+  absl::Status ScoreRound(const v1::Round& round) override {
+    if (scoring_ == nullptr) return absl::UnimplementedError("no scoring service configured");
+    scoring::v1::ScoreRoundRequest req;
+    req.set_round(round.name());
+    req.set_ruleset(round.ruleset());
+    scoring::v1::Scoring resp;
+    return Call([&](grpc::ClientContext* ctx, std::function<void(grpc::Status)> done) {
+      scoring_->async()->ScoreRound(ctx, &req, &resp, std::move(done));
+    });
+  }
+
+  absl::Status CreateReport(const v1::Round& round) override {
+    if (report_ == nullptr) return absl::UnimplementedError("no report service configured");
+    report::v1::CreateReportRequest req;
+    req.mutable_report()->set_round(round.name());
+    req.set_request_id(absl::StrCat("round-report-", round.name()));
+    report::v1::Report resp;
+    return Call([&](grpc::ClientContext* ctx, std::function<void(grpc::Status)> done) {
+      report_->async()->CreateReport(ctx, &req, &resp, std::move(done));
+    });
+  }
+
+ private:
+  template <typename Start>
+  absl::Status Call(Start start) {
+    grpc::ClientContext ctx;
+    ctx.set_deadline(std::chrono::system_clock::now() + absl::ToChronoNanoseconds(timeout_));
+    ctx.set_wait_for_ready(false);
+    common::AddBearerToken(&ctx, token_);
+    absl::Notification done;
+    grpc::Status result;
+    start(&ctx, [&](grpc::Status s) {
+      result = std::move(s);
+      done.Notify();
+    });
+    done.WaitForNotification();  // bounded by the deadline
+    return common::FromGrpcStatus(result);
+  }
+
+  std::string token_;
+  absl::Duration timeout_;
+  std::unique_ptr<scoring::v1::ScoringService::Stub> scoring_;
+  std::unique_ptr<report::v1::ReportService::Stub> report_;
+};
+
+}  // namespace
+
+absl::Status ValidateOptions(const CoordinatorServerOptions& o) {
+  if (absl::Status s = common::ValidateServerRunnerOptions(o.server); !s.ok()) return s;
+  if (o.key_prefix.empty()) return absl::InvalidArgumentError("--key_prefix must not be empty");
+  if (o.executor_threads < 1) return absl::InvalidArgumentError("--executor_threads must be ≥ 1");
+  if (o.executor_queue < 1) return absl::InvalidArgumentError("--executor_queue must be ≥ 1");
+  if (o.lease < absl::Seconds(1)) return absl::InvalidArgumentError("--lease must be ≥ 1s");
+  if (o.max_deliveries < 1) return absl::InvalidArgumentError("--max_deliveries must be ≥ 1");
+  if (o.step_timeout <= absl::ZeroDuration()) {
+    return absl::InvalidArgumentError("--step_timeout must be positive");
+  }
+  return absl::OkStatus();
+}
+
+CoordinatorServer::CoordinatorServer() = default;
+CoordinatorServer::~CoordinatorServer() { Shutdown(); }
+
+absl::Status CoordinatorServer::BuildAndStart(const CoordinatorServerOptions& options) {
+  if (absl::Status s = ValidateOptions(options); !s.ok()) return s;
+  options_ = options;
+  pool_ = std::make_unique<common::RedisPool>(options.redis);
+  {
+    auto conn = pool_->Borrow();
+    if (auto ping = conn->Command({"PING"}); !ping.ok()) {
+      return absl::UnavailableError(absl::StrCat("redis: ", ping.status().message()));
+    }
+  }
+  steps_ = std::make_unique<GrpcPipelineSteps>(options.scoring_address, options.report_address,
+                                               options.api_token, options.step_timeout);
+  RoundManagerOptions mo;
+  mo.key_prefix = options.key_prefix;
+  mo.queue.key_prefix = options.key_prefix;
+  mo.queue.lease = options.lease;
+  mo.queue.max_deliveries = options.max_deliveries;
+  manager_ = std::make_unique<RoundManager>(mo, pool_.get(), steps_.get());
+  executor_ = std::make_unique<common::BoundedExecutor>("coordinator", options.executor_threads,
+                                                        options.executor_queue);
+  auth_ = std::make_unique<common::RpcAuthorizer>(options.api_token);
+  if (!auth_->enabled() && options.server.tls_client_ca_file.empty()) {
+    GI_LOG(WARNING) << "no API token set: mutating RPCs are open to anyone who can connect";
+  }
+  hub_ = std::make_unique<WatchHub>(manager_.get(), options.watch_period);
+  registry_service_ =
+      std::make_unique<RegistryServiceImpl>(manager_.get(), executor_.get(), auth_.get());
+  round_service_ = std::make_unique<RoundServiceImpl>(manager_.get(), executor_.get(),
+                                                      auth_.get(), hub_.get());
+  runner_ = std::make_unique<common::ServerRunner>(options.server);
+  runner_->AddService(registry_service_.get(), "govinspect.coordinator.v1.RegistryService");
+  runner_->AddService(round_service_.get(), "govinspect.coordinator.v1.RoundService");
+  runner_->AddDrainHook([this] {
+    stop_ = true;
+    if (event_loop_.joinable()) event_loop_.join();
+    hub_->Stop();
+  });
+  if (absl::Status s = runner_->Start(); !s.ok()) return s;
+  event_loop_ = std::thread([this] { manager_->RunEventLoop(&stop_, options_.sweep_every); });
+  metrics_thread_ = std::thread([this] { CollectMetrics(); });
+  GI_LOG(INFO).With("redis", options.redis.unix_socket.empty()
+                                 ? absl::StrCat(options.redis.host, ":", options.redis.port)
+                                 : options.redis.unix_socket)
+      .With("scoring", options.scoring_address).With("report", options.report_address)
+      .With("auth", auth_->enabled() ? "token" : "none")
+      << "coordinator configured";
+  return absl::OkStatus();
+}
+
+void CoordinatorServer::CollectMetrics() {
+  auto& reg = runner_->registry();
+  auto& length = prometheus::BuildGauge().Name("govinspect_queue_length")
+                     .Help("Tasks in the stream (waiting or being worked).").Register(reg);
+  auto& pending = prometheus::BuildGauge().Name("govinspect_queue_pending")
+                      .Help("Tasks delivered to a worker and not yet finished.").Register(reg);
+  auto& lag = prometheus::BuildGauge().Name("govinspect_queue_lag")
+                  .Help("Tasks not yet delivered to any worker.").Register(reg);
+  auto& dead = prometheus::BuildGauge().Name("govinspect_queue_dead_letters")
+                   .Help("Entries in the dead-letter stream.").Register(reg);
+  auto& rounds = prometheus::BuildGauge().Name("govinspect_coordinator_active_rounds")
+                     .Help("Rounds not yet DONE, FAILED or CANCELLED.").Register(reg).Add({});
+  auto& tasks = prometheus::BuildGauge().Name("govinspect_coordinator_round_tasks")
+                    .Help("Tasks of the active rounds, by kind and status.").Register(reg);
+  auto& up = prometheus::BuildGauge().Name("govinspect_redis_up")
+                 .Help("1 if the last Redis call of the metrics collector succeeded.")
+                 .Register(reg).Add({});
+  struct KindGauges {
+    prometheus::Gauge *length, *pending, *lag, *dead, *total, *done, *failed;
+  };
+  std::map<std::string, KindGauges> kinds;
+  for (const char* k : {"crawl", "account", "portal"}) {
+    kinds[k] = {&length.Add({{"queue", k}}), &pending.Add({{"queue", k}}),
+                &lag.Add({{"queue", k}}),    &dead.Add({{"queue", k}}),
+                &tasks.Add({{"kind", k}, {"status", "total"}}),
+                &tasks.Add({{"kind", k}, {"status", "done"}}),
+                &tasks.Add({{"kind", k}, {"status", "dead"}})};
+  }
+  common::RedisConnection conn(options_.redis);
+  common::WorkQueueOptions qo;
+  qo.key_prefix = options_.key_prefix;
+  common::WorkQueue queue(&conn, qo);
+  do {
+    bool ok = true;
+    for (auto& [k, g] : kinds) {
+      auto s = queue.Stats(k);
+      if (!s.ok()) {
+        ok = false;
+        break;
+      }
+      g.length->Set(s->length);
+      g.pending->Set(s->pending);
+      g.lag->Set(s->lag);
+      g.dead->Set(s->dead_letters);
+    }
+    auto active = manager_->ActiveRounds();
+    if (active.ok()) {
+      rounds.Set(active->size());
+      std::map<std::string, std::array<int64_t, 3>> sums;
+      for (const auto& r : *active) {
+        for (const auto& p : r.progress()) {
+          auto& s = sums[QueueName(p.kind())];
+          s[0] += p.total();
+          s[1] += p.done();
+          s[2] += p.dead();
+        }
+      }
+      for (auto& [k, g] : kinds) {
+        g.total->Set(sums[k][0]);
+        g.done->Set(sums[k][1]);
+        g.failed->Set(sums[k][2]);
+      }
+    } else {
+      ok = false;
+    }
+    up.Set(ok ? 1 : 0);
+  } while (!metrics_stop_.WaitForNotificationWithTimeout(options_.metrics_period));
+}
+
+void CoordinatorServer::Shutdown() {
+  if (runner_ != nullptr) runner_->Shutdown();
+  stop_ = true;
+  if (event_loop_.joinable()) event_loop_.join();
+  if (!metrics_stop_.HasBeenNotified()) metrics_stop_.Notify();
+  if (metrics_thread_.joinable()) metrics_thread_.join();
+  if (hub_ != nullptr) hub_->Stop();
+  if (executor_ != nullptr) executor_->Shutdown();
+}
+
+}  // namespace govinspect::coordinator

@@ -1,0 +1,353 @@
+// The coordinator against a real redis-server: registry import, rounds through the queue with
+// real QueueWorkers, completion, cancellation, auth, watch.
+
+#include <grpcpp/grpcpp.h>
+
+#include <fstream>
+#include <sstream>
+
+#include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
+#include "common/grpc/auth.h"
+#include "common/testing/redis_server.h"
+#include "common/testing/status_matchers.h"
+#include "common/worker/queue_worker.h"
+#include "govinspect/coordinator/v1/registry_service.grpc.pb.h"
+#include "govinspect/coordinator/v1/round_service.grpc.pb.h"
+#include "gtest/gtest.h"
+#include "services/coordinator/coordinator_server.h"
+
+namespace govinspect::coordinator {
+namespace {
+
+using ::govinspect::testing::IsOk;
+
+constexpr char kToken[] = "test-token-123";
+
+std::string ReadExample(const std::string& name) {
+  std::ifstream in(std::string(GOVINSPECT_SOURCE_DIR) + "/docs/examples/registry/" + name);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+class CoordinatorTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    ASSERT_THAT(redis_.Start(), IsOk());
+    CoordinatorServerOptions o;
+    o.server.service_name = "coordinator";
+    o.server.listen_address = "127.0.0.1:0";
+    o.server.shutdown_grace = absl::Seconds(1);
+    o.redis = redis_.connection_options();
+    o.api_token = kToken;
+    o.sweep_every = absl::Milliseconds(200);
+    o.watch_period = absl::Milliseconds(50);
+    o.lease = absl::Seconds(2);
+    ASSERT_THAT(server_.BuildAndStart(o), IsOk());
+    channel_ = grpc::CreateChannel(absl::StrCat("127.0.0.1:", server_.port()),
+                                   grpc::InsecureChannelCredentials());
+    registry_ = v1::RegistryService::NewStub(channel_);
+    rounds_ = v1::RoundService::NewStub(channel_);
+  }
+  void TearDown() override {
+    for (auto& w : workers_) w->Stop();
+    server_.Shutdown();
+  }
+
+  std::unique_ptr<grpc::ClientContext> Ctx(bool with_token = true) {
+    auto ctx = std::make_unique<grpc::ClientContext>();
+    ctx->set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(10));
+    if (with_token) common::AddBearerToken(ctx.get(), kToken);
+    return ctx;
+  }
+
+  grpc::Status Import() {
+    v1::ImportRegistryRequest req;
+    for (const char* f : {"units.csv", "sites.csv", "accounts.csv", "portals.csv"}) {
+      auto* file = req.add_files();
+      file->set_file_name(f);
+      file->set_content(ReadExample(f));
+    }
+    v1::ImportRegistryResponse resp;
+    return registry_->ImportRegistry(Ctx().get(), req, &resp);
+  }
+
+  // A worker per kind that records an assessed observation for each task.
+  void StartWorkers(std::atomic<int>* handled) {
+    for (const char* kind : {"crawl", "account", "portal"}) {
+      common::QueueWorkerOptions wo;
+      wo.kind = kind;
+      wo.threads = 2;
+      wo.redis = redis_.connection_options();
+      wo.queue.lease = absl::Seconds(2);
+      wo.block = absl::Milliseconds(100);
+      auto w = std::make_unique<common::QueueWorker>(
+          wo,
+          [handled](const common::v1::TaskPayload& p, const common::Task&)
+              -> absl::StatusOr<common::v1::Observation> {
+            (*handled)++;
+            common::v1::Observation o;
+            o.set_status(common::v1::TARGET_STATUS_ASSESSED);
+            if (p.has_site()) o.mutable_site()->mutable_home()->set_requested_url(p.site().home_url());
+            return o;
+          },
+          nullptr);
+      ASSERT_THAT(w->Start(), IsOk());
+      workers_.push_back(std::move(w));
+    }
+  }
+
+  v1::Round WaitForState(const std::string& name, v1::Round::State state) {
+    v1::Round r;
+    absl::Time deadline = absl::Now() + absl::Seconds(30);
+    while (absl::Now() < deadline) {
+      v1::GetRoundRequest req;
+      req.set_name(name);
+      EXPECT_TRUE(rounds_->GetRound(Ctx().get(), req, &r).ok());
+      if (r.state() == state) return r;
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+    ADD_FAILURE() << name << " did not reach " << v1::Round::State_Name(state) << "; it is "
+                  << r.DebugString();
+    return r;
+  }
+
+  testing::RedisServer redis_;
+  CoordinatorServer server_;
+  std::shared_ptr<grpc::Channel> channel_;
+  std::unique_ptr<v1::RegistryService::Stub> registry_;
+  std::unique_ptr<v1::RoundService::Stub> rounds_;
+  std::vector<std::unique_ptr<common::QueueWorker>> workers_;
+};
+
+TEST_F(CoordinatorTest, MutatingCallsNeedTheToken) {
+  v1::ImportRegistryRequest req;
+  auto* f = req.add_files();
+  f->set_file_name("units.csv");
+  f->set_content(ReadExample("units.csv"));
+  v1::ImportRegistryResponse resp;
+  EXPECT_EQ(registry_->ImportRegistry(Ctx(false).get(), req, &resp).error_code(),
+            grpc::StatusCode::UNAUTHENTICATED);
+  auto bad = Ctx(false);
+  bad->AddMetadata("authorization", "Bearer wrong");
+  EXPECT_EQ(registry_->ImportRegistry(bad.get(), req, &resp).error_code(),
+            grpc::StatusCode::UNAUTHENTICATED);
+  EXPECT_TRUE(registry_->ImportRegistry(Ctx().get(), req, &resp).ok());
+  EXPECT_TRUE(resp.imported());
+  // Reads need no token.
+  v1::ListUnitsRequest lreq;
+  v1::ListUnitsResponse lresp;
+  EXPECT_TRUE(registry_->ListUnits(Ctx(false).get(), lreq, &lresp).ok());
+  EXPECT_EQ(lresp.units_size(), 3);
+}
+
+TEST_F(CoordinatorTest, BadImportChangesNothing) {
+  ASSERT_TRUE(Import().ok());
+  v1::ImportRegistryRequest req;
+  auto* f = req.add_files();
+  f->set_file_name("units.csv");
+  f->set_content("unit_id,name,kind\nonly,唯一,department\nonly,重复,department\n");
+  v1::ImportRegistryResponse resp;
+  grpc::Status s = registry_->ImportRegistry(Ctx().get(), req, &resp);
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_NE(s.error_message().find("units.csv:3: field unit_id"), std::string::npos)
+      << s.error_message();
+  v1::ListSitesRequest lreq;
+  v1::ListSitesResponse lresp;
+  ASSERT_TRUE(registry_->ListSites(Ctx().get(), lreq, &lresp).ok());
+  EXPECT_EQ(lresp.sites_size(), 3);
+}
+
+TEST_F(CoordinatorTest, ListsPaginate) {
+  ASSERT_TRUE(Import().ok());
+  v1::ListSitesRequest req;
+  req.set_page_size(2);
+  v1::ListSitesResponse page1, page2;
+  ASSERT_TRUE(registry_->ListSites(Ctx().get(), req, &page1).ok());
+  EXPECT_EQ(page1.sites_size(), 2);
+  ASSERT_FALSE(page1.next_page_token().empty());
+  req.set_page_token(page1.next_page_token());
+  ASSERT_TRUE(registry_->ListSites(Ctx().get(), req, &page2).ok());
+  EXPECT_EQ(page2.sites_size(), 1);
+  EXPECT_TRUE(page2.next_page_token().empty());
+  req.set_unit("units/zs-hpz");  // a token for another filter is refused
+  EXPECT_EQ(registry_->ListSites(Ctx().get(), req, &page2).error_code(),
+            grpc::StatusCode::INVALID_ARGUMENT);
+  req.set_page_token("");
+  req.set_page_size(-1);
+  EXPECT_EQ(registry_->ListSites(Ctx().get(), req, &page2).error_code(),
+            grpc::StatusCode::INVALID_ARGUMENT);
+  v1::GetSiteRequest get;
+  get.set_name("sites/nope");
+  common::v1::Site site;
+  EXPECT_EQ(registry_->GetSite(Ctx().get(), get, &site).error_code(), grpc::StatusCode::NOT_FOUND);
+  get.set_name("zs-portal");
+  EXPECT_EQ(registry_->GetSite(Ctx().get(), get, &site).error_code(),
+            grpc::StatusCode::INVALID_ARGUMENT);
+}
+
+TEST_F(CoordinatorTest, RoundRunsToDoneWithEveryObservationOnce) {
+  ASSERT_TRUE(Import().ok());
+  std::atomic<int> handled{0};
+  StartWorkers(&handled);
+  v1::CreateRoundRequest req;
+  req.set_round_id("q2");
+  req.mutable_round()->set_as_of("2020-06-30");
+  req.set_request_id("req-1");
+  v1::Round created;
+  ASSERT_TRUE(rounds_->CreateRound(Ctx().get(), req, &created).ok());
+  EXPECT_EQ(created.name(), "rounds/q2");
+  EXPECT_EQ(created.ruleset(), "gov-2019");
+  // A retry with the same request_id returns the same round.
+  v1::Round again;
+  ASSERT_TRUE(rounds_->CreateRound(Ctx().get(), req, &again).ok());
+  EXPECT_EQ(again.name(), "rounds/q2");
+  // The id is taken for a different request.
+  req.set_request_id("req-2");
+  EXPECT_EQ(rounds_->CreateRound(Ctx().get(), req, &again).error_code(),
+            grpc::StatusCode::ALREADY_EXISTS);
+
+  v1::Round done = WaitForState("rounds/q2", v1::Round::DONE);
+  int64_t total = 0, finished = 0;
+  for (const auto& p : done.progress()) {
+    total += p.total();
+    finished += p.done();
+  }
+  EXPECT_EQ(total, 7);  // 3 sites + 3 accounts + 1 portal
+  EXPECT_EQ(finished, 7);
+  EXPECT_GE(done.notes_size(), 2);  // scoring and report skipped, with notes
+
+  v1::ListObservationsRequest lreq;
+  lreq.set_parent("rounds/q2");
+  lreq.set_page_size(5);
+  std::set<std::string> targets;
+  int pages = 0;
+  do {
+    v1::ListObservationsResponse resp;
+    ASSERT_TRUE(rounds_->ListObservations(Ctx().get(), lreq, &resp).ok());
+    for (const auto& o : resp.observations()) {
+      EXPECT_TRUE(targets.insert(o.target()).second) << o.target();
+      EXPECT_EQ(o.status(), common::v1::TARGET_STATUS_ASSESSED);
+      EXPECT_EQ(o.round(), "rounds/q2");
+    }
+    lreq.set_page_token(resp.next_page_token());
+    ++pages;
+  } while (!lreq.page_token().empty() && pages < 10);
+  EXPECT_EQ(targets.size(), 7u);
+  EXPECT_EQ(pages, 2);
+  EXPECT_TRUE(targets.count("sites/zs-portal"));
+  EXPECT_TRUE(targets.count("accounts/zs-hpz-wb"));
+  EXPECT_TRUE(targets.count("portals/kaifang-zs"));
+}
+
+TEST_F(CoordinatorTest, WatchStreamsUntilDone) {
+  ASSERT_TRUE(Import().ok());
+  v1::CreateRoundRequest req;
+  req.set_round_id("w1");
+  req.mutable_round()->set_as_of("2020-06-30");
+  v1::Round created;
+  ASSERT_TRUE(rounds_->CreateRound(Ctx().get(), req, &created).ok());
+  grpc::ClientContext ctx;
+  ctx.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(30));
+  v1::WatchRoundRequest wreq;
+  wreq.set_name("rounds/w1");
+  auto reader = rounds_->WatchRound(&ctx, wreq);
+  v1::Round update;
+  ASSERT_TRUE(reader->Read(&update));
+  EXPECT_EQ(update.state(), v1::Round::RUNNING);
+  std::atomic<int> handled{0};
+  StartWorkers(&handled);
+  int updates = 1;
+  while (reader->Read(&update)) ++updates;
+  EXPECT_TRUE(reader->Finish().ok());
+  EXPECT_EQ(update.state(), v1::Round::DONE);
+  EXPECT_GE(updates, 2);
+
+  grpc::ClientContext ctx2;
+  ctx2.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(10));
+  wreq.set_name("rounds/nope");
+  auto missing = rounds_->WatchRound(&ctx2, wreq);
+  EXPECT_FALSE(missing->Read(&update));
+  EXPECT_EQ(missing->Finish().error_code(), grpc::StatusCode::NOT_FOUND);
+}
+
+TEST_F(CoordinatorTest, CancelDropsRemainingTasks) {
+  ASSERT_TRUE(Import().ok());
+  v1::CreateRoundRequest req;
+  req.set_round_id("c1");
+  req.mutable_round()->set_as_of("2020-06-30");
+  v1::Round created;
+  ASSERT_TRUE(rounds_->CreateRound(Ctx().get(), req, &created).ok());
+  v1::CancelRoundRequest creq;
+  creq.set_name("rounds/c1");
+  v1::Round cancelled;
+  EXPECT_EQ(rounds_->CancelRound(Ctx(false).get(), creq, &cancelled).error_code(),
+            grpc::StatusCode::UNAUTHENTICATED);
+  ASSERT_TRUE(rounds_->CancelRound(Ctx().get(), creq, &cancelled).ok());
+  EXPECT_EQ(cancelled.state(), v1::Round::CANCELLED);
+  EXPECT_EQ(rounds_->CancelRound(Ctx().get(), creq, &cancelled).error_code(),
+            grpc::StatusCode::FAILED_PRECONDITION);
+  std::atomic<int> handled{0};
+  StartWorkers(&handled);
+  // The workers drop the cancelled round's tasks without doing them.
+  absl::Time deadline = absl::Now() + absl::Seconds(20);
+  v1::Round r;
+  int64_t finished = 0;
+  while (absl::Now() < deadline) {
+    common::RedisConnection c(redis_.connection_options());
+    auto n = c.Command({"SCARD", "govinspect:round:c1:done"});
+    finished = n.ok() ? n->AsInt() : 0;
+    if (finished == 7) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  EXPECT_EQ(finished, 7);
+  EXPECT_EQ(handled.load(), 0);
+}
+
+TEST_F(CoordinatorTest, CreateRoundValidates) {
+  v1::CreateRoundRequest req;
+  req.mutable_round()->set_as_of("2020-06-30");
+  v1::Round r;
+  EXPECT_EQ(rounds_->CreateRound(Ctx().get(), req, &r).error_code(),
+            grpc::StatusCode::FAILED_PRECONDITION);  // empty registry
+  ASSERT_TRUE(Import().ok());
+  req.mutable_round()->set_as_of("2020-13-01");
+  EXPECT_EQ(rounds_->CreateRound(Ctx().get(), req, &r).error_code(),
+            grpc::StatusCode::INVALID_ARGUMENT);
+  req.mutable_round()->set_as_of("2020-06-30");
+  req.set_round_id("Bad_Id");
+  EXPECT_EQ(rounds_->CreateRound(Ctx().get(), req, &r).error_code(),
+            grpc::StatusCode::INVALID_ARGUMENT);
+  req.set_round_id("");
+  req.mutable_round()->mutable_scope()->add_units("units/none");
+  EXPECT_EQ(rounds_->CreateRound(Ctx().get(), req, &r).error_code(),
+            grpc::StatusCode::INVALID_ARGUMENT);
+  v1::GetRoundRequest get;
+  get.set_name("rounds/none");
+  EXPECT_EQ(rounds_->GetRound(Ctx().get(), get, &r).error_code(), grpc::StatusCode::NOT_FOUND);
+}
+
+TEST_F(CoordinatorTest, ScopedRoundHasOnlyItsTargets) {
+  ASSERT_TRUE(Import().ok());
+  std::atomic<int> handled{0};
+  StartWorkers(&handled);
+  v1::CreateRoundRequest req;
+  req.set_round_id("s1");
+  req.mutable_round()->set_as_of("2020-06-30");
+  req.mutable_round()->mutable_scope()->add_units("units/zs-hpz");
+  req.mutable_round()->mutable_scope()->add_kinds(v1::TASK_KIND_CRAWL);
+  v1::Round created;
+  ASSERT_TRUE(rounds_->CreateRound(Ctx().get(), req, &created).ok());
+  v1::Round done = WaitForState("rounds/s1", v1::Round::DONE);
+  ASSERT_EQ(done.progress_size(), 1);
+  EXPECT_EQ(done.progress(0).total(), 1);
+  v1::ListRoundsRequest lr;
+  v1::ListRoundsResponse list;
+  ASSERT_TRUE(rounds_->ListRounds(Ctx().get(), lr, &list).ok());
+  ASSERT_EQ(list.rounds_size(), 1);
+  EXPECT_EQ(list.rounds(0).name(), "rounds/s1");
+}
+
+}  // namespace
+}  // namespace govinspect::coordinator

@@ -1,0 +1,559 @@
+#include "services/coordinator/round_manager.h"
+
+#include <map>
+#include <random>
+#include <set>
+#include <thread>
+
+#include "absl/strings/escaping.h"
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
+#include "absl/time/clock.h"
+#include "common/log/log.h"
+#include "common/redis/observation_store.h"
+#include "google/protobuf/util/time_util.h"
+#include "govinspect/common/v1/task.pb.h"
+
+namespace govinspect::coordinator {
+namespace {
+
+using google::protobuf::util::TimeUtil;
+
+google::protobuf::Timestamp Now() {
+  return TimeUtil::NanosecondsToTimestamp(absl::GetCurrentTimeNanos());
+}
+
+bool IsTerminal(v1::Round::State s) {
+  return s == v1::Round::DONE || s == v1::Round::FAILED || s == v1::Round::CANCELLED;
+}
+
+std::string GenerateRoundId() {
+  absl::Time now = absl::Now();
+  std::random_device rd;
+  return absl::StrCat("r", absl::FormatTime("%Y%m%d-%H%M%S", now, absl::UTCTimeZone()), "-",
+                      absl::Hex(rd() & 0xffff, absl::kZeroPad4));
+}
+
+}  // namespace
+
+const char* QueueName(v1::TaskKind kind) {
+  switch (kind) {
+    case v1::TASK_KIND_CRAWL: return "crawl";
+    case v1::TASK_KIND_ACCOUNT: return "account";
+    case v1::TASK_KIND_PORTAL: return "portal";
+    default: return "unknown";
+  }
+}
+
+std::string EncodePageToken(int64_t offset, const std::string& filter) {
+  return absl::WebSafeBase64Escape(absl::StrCat(offset, "|", filter));
+}
+
+absl::StatusOr<int64_t> DecodePageToken(const std::string& token, const std::string& filter) {
+  if (token.empty()) return 0;
+  std::string raw;
+  if (!absl::WebSafeBase64Unescape(token, &raw)) {
+    return absl::InvalidArgumentError("page_token is not valid");
+  }
+  std::pair<std::string, std::string> parts = absl::StrSplit(raw, absl::MaxSplits('|', 1));
+  int64_t offset = 0;
+  if (!absl::SimpleAtoi(parts.first, &offset) || offset < 0) {
+    return absl::InvalidArgumentError("page_token is not valid");
+  }
+  if (parts.second != filter) {
+    return absl::InvalidArgumentError("page_token was issued for a different filter");
+  }
+  return offset;
+}
+
+absl::StatusOr<int32_t> EffectivePageSize(int32_t page_size, int32_t default_size,
+                                          int32_t max_size) {
+  if (page_size < 0) {
+    return absl::InvalidArgumentError(absl::StrCat("page_size ", page_size, " is negative"));
+  }
+  if (page_size == 0) return default_size;
+  return std::min(page_size, max_size);
+}
+
+RoundManager::RoundManager(RoundManagerOptions options, common::RedisPool* pool,
+                           PipelineSteps* steps)
+    : options_(std::move(options)),
+      pool_(pool),
+      steps_(steps),
+      registry_store_(options_.key_prefix),
+      round_store_(options_.key_prefix) {
+  options_.queue.key_prefix = options_.key_prefix;
+}
+
+absl::StatusOr<v1::ImportRegistryResponse> RoundManager::ImportRegistry(
+    const std::vector<RegistryFile>& files, bool validate_only) {
+  auto reg = ParseRegistryBundle(files);
+  if (!reg.ok()) return reg.status();
+  v1::ImportRegistryResponse resp;
+  resp.set_unit_count(reg->units_size());
+  resp.set_site_count(reg->sites_size());
+  resp.set_account_count(reg->accounts_size());
+  resp.set_portal_count(reg->portals_size());
+  if (validate_only) return resp;
+  auto conn = pool_->Borrow();
+  if (absl::Status s = registry_store_.Replace(*conn, *reg); !s.ok()) return s;
+  resp.set_imported(true);
+  GI_LOG(INFO).With("units", reg->units_size()).With("sites", reg->sites_size())
+      .With("accounts", reg->accounts_size()).With("portals", reg->portals_size())
+      << "registry imported";
+  return resp;
+}
+
+absl::StatusOr<std::shared_ptr<const LoadedRegistry>> RoundManager::Registry() {
+  auto conn = pool_->Borrow();
+  return registry_store_.Load(*conn);
+}
+
+absl::StatusOr<v1::Round> RoundManager::CreateRound(const v1::CreateRoundRequest& request) {
+  const v1::Round& in = request.round();
+  if (!IsValidDate(in.as_of())) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("round.as_of \"", in.as_of(), "\": want a date YYYY-MM-DD"));
+  }
+  std::string id = request.round_id().empty() ? GenerateRoundId() : request.round_id();
+  if (!IsValidId(id)) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "round_id \"", id, "\": lowercase letters, digits and '-', at most 63 characters"));
+  }
+  auto conn = pool_->Borrow();
+  auto registry = registry_store_.Load(*conn);
+  if (!registry.ok()) return registry.status();
+  const auto& reg = (*registry)->registry;
+  if (reg.units_size() == 0) {
+    return absl::FailedPreconditionError(
+        "the registry is empty: import one first (govinspect registry import DIR)");
+  }
+  for (const auto& u : in.scope().units()) {
+    if (!(*registry)->units.count(u)) {
+      return absl::InvalidArgumentError(absl::StrCat("round.scope.units: unknown unit \"", u, "\""));
+    }
+  }
+  for (int k : in.scope().kinds()) {
+    if (k != v1::TASK_KIND_CRAWL && k != v1::TASK_KIND_ACCOUNT && k != v1::TASK_KIND_PORTAL) {
+      return absl::InvalidArgumentError(absl::StrCat("round.scope.kinds: bad kind ", k));
+    }
+  }
+
+  v1::Round round;
+  round.set_name(absl::StrCat("rounds/", id));
+  round.set_state(v1::Round::PENDING);
+  round.set_as_of(in.as_of());
+  round.set_ruleset(in.ruleset().empty() ? "gov-2019" : in.ruleset());
+  *round.mutable_scope() = in.scope();
+  round.set_display_name(in.display_name());
+  *round.mutable_create_time() = Now();
+  *round.mutable_update_time() = round.create_time();
+
+  std::string existing;
+  if (absl::Status s = round_store_.Create(*conn, round, request.request_id(), reg, &existing);
+      !s.ok()) {
+    return s;
+  }
+  if (!existing.empty()) return GetRound(absl::StrCat("rounds/", existing));
+
+  if (absl::Status s = EnqueueTasks(*conn, round, reg); !s.ok()) {
+    // The round stays PENDING; the sweep enqueues it again (idempotently).
+    GI_LOG(ERROR).With("round", round.name()) << "enqueue failed: " << s;
+    return s;
+  }
+  auto running = Transition(*conn, id, v1::Round::PENDING, v1::Round::RUNNING, "", "");
+  if (!running.ok()) return running.status();
+  // A round with no tasks at all is finished already.
+  if (absl::Status s = Advance(id); !s.ok()) {
+    GI_LOG(WARNING).With("round", round.name()) << "advance: " << s;
+  }
+  return GetRound(round.name());
+}
+
+absl::Status RoundManager::EnqueueTasks(common::RedisConnection& conn, const v1::Round& round,
+                                        const common::v1::Registry& reg) {
+  std::set<std::string> scope_units(round.scope().units().begin(), round.scope().units().end());
+  auto in_scope = [&](const std::string& unit) {
+    return scope_units.empty() || scope_units.count(unit) > 0;
+  };
+  std::set<int> kinds(round.scope().kinds().begin(), round.scope().kinds().end());
+  auto want = [&](v1::TaskKind k) { return kinds.empty() || kinds.count(k) > 0; };
+  std::map<std::string, const common::v1::Unit*> units;
+  for (const auto& u : reg.units()) units[u.name()] = &u;
+
+  std::vector<common::TaskSpec> tasks;
+  auto base = [&]() {
+    common::v1::TaskPayload p;
+    p.set_round(round.name());
+    p.set_as_of(round.as_of());
+    return p;
+  };
+  if (want(v1::TASK_KIND_CRAWL)) {
+    for (const auto& s : reg.sites()) {
+      if (!in_scope(s.unit())) continue;
+      common::v1::TaskPayload p = base();
+      *p.mutable_site() = s;
+      if (auto it = units.find(s.unit()); it != units.end()) *p.add_units() = *it->second;
+      tasks.push_back({QueueName(v1::TASK_KIND_CRAWL), s.name(), p.SerializeAsString()});
+    }
+  }
+  if (want(v1::TASK_KIND_ACCOUNT)) {
+    std::map<std::string, std::vector<const common::v1::Account*>> by_unit;
+    for (const auto& a : reg.accounts()) by_unit[a.unit()].push_back(&a);
+    for (const auto& a : reg.accounts()) {
+      if (!in_scope(a.unit())) continue;
+      common::v1::TaskPayload p = base();
+      *p.mutable_account() = a;
+      if (auto it = units.find(a.unit()); it != units.end()) *p.add_units() = *it->second;
+      for (const auto* other : by_unit[a.unit()]) *p.add_unit_accounts() = *other;
+      tasks.push_back({QueueName(v1::TASK_KIND_ACCOUNT), a.name(), p.SerializeAsString()});
+    }
+  }
+  if (want(v1::TASK_KIND_PORTAL)) {
+    for (const auto& portal : reg.portals()) {
+      common::v1::TaskPayload p = base();
+      *p.mutable_portal() = portal;
+      for (const auto& u : reg.units()) {
+        if (!u.open_data_org().empty() && in_scope(u.name())) *p.add_units() = u;
+      }
+      tasks.push_back({QueueName(v1::TASK_KIND_PORTAL), portal.name(), p.SerializeAsString()});
+    }
+  }
+  auto id = RoundIdFromName(round.name());
+  if (!id.ok()) return id.status();
+  common::WorkQueue queue(&conn, options_.queue);
+  if (absl::Status s = queue.EnqueueRound(*id, tasks); !s.ok()) return s;
+  GI_LOG(INFO).With("round", round.name()).With("tasks", static_cast<int64_t>(tasks.size()))
+      << "round enqueued";
+  return absl::OkStatus();
+}
+
+void RoundManager::FillProgress(common::RedisConnection& conn, const std::string& id,
+                                v1::Round* round) {
+  common::WorkQueue queue(&conn, options_.queue);
+  auto p = queue.Progress(id);
+  if (!p.ok()) return;
+  round->clear_progress();
+  for (const auto& k : p->kinds) {
+    v1::TaskProgress* tp = round->add_progress();
+    if (k.kind == "crawl") tp->set_kind(v1::TASK_KIND_CRAWL);
+    else if (k.kind == "account") tp->set_kind(v1::TASK_KIND_ACCOUNT);
+    else if (k.kind == "portal") tp->set_kind(v1::TASK_KIND_PORTAL);
+    tp->set_total(k.total);
+    tp->set_done(k.done);
+    tp->set_dead(k.dead);
+  }
+}
+
+absl::StatusOr<v1::Round> RoundManager::GetRound(const std::string& name) {
+  auto id = RoundIdFromName(name);
+  if (!id.ok()) return id.status();
+  auto conn = pool_->Borrow();
+  auto round = round_store_.Get(*conn, *id);
+  if (!round.ok()) return round.status();
+  FillProgress(*conn, *id, &*round);
+  return round;
+}
+
+absl::StatusOr<v1::ListRoundsResponse> RoundManager::ListRounds(int32_t page_size,
+                                                                const std::string& page_token) {
+  auto size = EffectivePageSize(page_size, 50, 500);
+  if (!size.ok()) return size.status();
+  auto offset = DecodePageToken(page_token, "rounds");
+  if (!offset.ok()) return offset.status();
+  auto conn = pool_->Borrow();
+  auto ids = round_store_.ListIds(*conn, *offset, *size + 1);
+  if (!ids.ok()) return ids.status();
+  v1::ListRoundsResponse resp;
+  for (size_t i = 0; i < ids->size() && static_cast<int32_t>(i) < *size; ++i) {
+    auto r = round_store_.Get(*conn, (*ids)[i]);
+    if (!r.ok()) continue;
+    FillProgress(*conn, (*ids)[i], &*r);
+    *resp.add_rounds() = *std::move(r);
+  }
+  if (static_cast<int32_t>(ids->size()) > *size) {
+    resp.set_next_page_token(EncodePageToken(*offset + *size, "rounds"));
+  }
+  return resp;
+}
+
+absl::StatusOr<v1::Round> RoundManager::Transition(common::RedisConnection& conn,
+                                                   const std::string& id, v1::Round::State from,
+                                                   v1::Round::State to, const std::string& note,
+                                                   const std::string& error) {
+  auto round = round_store_.Get(conn, id);
+  if (!round.ok()) return round.status();
+  if (round->state() != from) {
+    return absl::AbortedError(absl::StrCat(round->name(), " is ",
+                                           v1::Round::State_Name(round->state()), ", not ",
+                                           v1::Round::State_Name(from)));
+  }
+  round->set_state(to);
+  *round->mutable_update_time() = Now();
+  if (!note.empty()) round->add_notes(note);
+  if (!error.empty()) round->set_error(error);
+  if (IsTerminal(to)) *round->mutable_end_time() = round->update_time();
+  if (absl::Status s = round_store_.UpdateIf(conn, *round, from); !s.ok()) return s;
+  GI_LOG(INFO).With("round", round->name()).With("state", v1::Round::State_Name(to))
+      << "round state changed";
+  return round;
+}
+
+absl::StatusOr<v1::Round> RoundManager::CancelRound(const std::string& name) {
+  auto id = RoundIdFromName(name);
+  if (!id.ok()) return id.status();
+  auto conn = pool_->Borrow();
+  for (int attempt = 0; attempt < 5; ++attempt) {
+    auto round = round_store_.Get(*conn, *id);
+    if (!round.ok()) return round.status();
+    if (IsTerminal(round->state())) {
+      return absl::FailedPreconditionError(absl::StrCat(
+          name, " is already ", v1::Round::State_Name(round->state()), " and cannot be cancelled"));
+    }
+    common::WorkQueue queue(&*conn, options_.queue);
+    if (absl::Status s = queue.MarkCancelled(*id); !s.ok()) return s;
+    auto done = Transition(*conn, *id, round->state(), v1::Round::CANCELLED,
+                           "cancelled by an operator", "");
+    if (done.ok()) {
+      FillProgress(*conn, *id, &*done);
+      return done;
+    }
+    if (done.status().code() != absl::StatusCode::kAborted) return done.status();
+  }
+  return absl::AbortedError(absl::StrCat(name, " kept changing state; try again"));
+}
+
+absl::StatusOr<v1::ListObservationsResponse> RoundManager::ListObservations(
+    const v1::ListObservationsRequest& request) {
+  auto id = RoundIdFromName(request.parent());
+  if (!id.ok()) return id.status();
+  auto size = EffectivePageSize(request.page_size(), 200, 1000);
+  if (!size.ok()) return size.status();
+  auto offset = DecodePageToken(request.page_token(), request.parent());
+  if (!offset.ok()) return offset.status();
+  auto conn = pool_->Borrow();
+  if (auto r = round_store_.Get(*conn, *id); !r.ok()) return r.status();
+  common::ObservationStore store(&*conn, options_.key_prefix);
+  auto targets = store.Targets(*id);
+  if (!targets.ok()) return targets.status();
+  std::vector<std::string> page;
+  for (int64_t i = *offset; i < static_cast<int64_t>(targets->size()) && i < *offset + *size; ++i) {
+    page.push_back((*targets)[i]);
+  }
+  auto obs = store.GetMany(*id, page);
+  if (!obs.ok()) return obs.status();
+  v1::ListObservationsResponse resp;
+  for (auto& o : *obs) *resp.add_observations() = std::move(o);
+  resp.set_total_size(static_cast<int32_t>(targets->size()));
+  if (*offset + *size < static_cast<int64_t>(targets->size())) {
+    resp.set_next_page_token(EncodePageToken(*offset + *size, request.parent()));
+  }
+  return resp;
+}
+
+absl::Status RoundManager::MarkUnassessed(common::RedisConnection& conn,
+                                          const std::string& round_id, const v1::Round& round) {
+  auto snapshot = round_store_.Snapshot(conn, round_id);
+  if (!snapshot.ok()) return snapshot.status();
+  std::set<std::string> scope_units(round.scope().units().begin(), round.scope().units().end());
+  std::set<int> kinds(round.scope().kinds().begin(), round.scope().kinds().end());
+  auto want = [&](v1::TaskKind k) { return kinds.empty() || kinds.count(k) > 0; };
+  auto in_scope = [&](const std::string& unit) {
+    return scope_units.empty() || scope_units.count(unit) > 0;
+  };
+  std::vector<std::pair<std::string, std::string>> targets;  // target, unit
+  if (want(v1::TASK_KIND_CRAWL)) {
+    for (const auto& s : snapshot->sites()) {
+      if (in_scope(s.unit())) targets.emplace_back(s.name(), s.unit());
+    }
+  }
+  if (want(v1::TASK_KIND_ACCOUNT)) {
+    for (const auto& a : snapshot->accounts()) {
+      if (in_scope(a.unit())) targets.emplace_back(a.name(), a.unit());
+    }
+  }
+  if (want(v1::TASK_KIND_PORTAL)) {
+    for (const auto& p : snapshot->portals()) targets.emplace_back(p.name(), "");
+  }
+  common::ObservationStore store(&conn, options_.key_prefix);
+  int marked = 0;
+  for (const auto& [target, unit] : targets) {
+    common::v1::Observation o;
+    o.set_name(absl::StrCat(round.name(), "/observations/", target));
+    o.set_round(round.name());
+    o.set_target(target);
+    o.set_unit(unit);
+    o.set_status(common::v1::TARGET_STATUS_NOT_ASSESSED);
+    o.set_not_assessed_reason(absl::StrCat("the task was given up after ",
+                                           options_.queue.max_deliveries,
+                                           " deliveries (see the dead-letter stream)"));
+    *o.mutable_observe_time() = Now();
+    auto stored = store.PutIfAbsent(round_id, o);
+    if (!stored.ok()) return stored.status();
+    marked += *stored;
+  }
+  if (marked > 0) {
+    GI_LOG(WARNING).With("round", round.name()).With("targets", marked)
+        << "targets without an observation marked not assessed";
+  }
+  return absl::OkStatus();
+}
+
+absl::Status RoundManager::RunStep(v1::Round* round, bool scoring) {
+  absl::Status last;
+  absl::Duration backoff = options_.step_backoff;
+  for (int attempt = 0; attempt < options_.step_attempts; ++attempt) {
+    last = scoring ? steps_->ScoreRound(*round) : steps_->CreateReport(*round);
+    if (last.ok() || last.code() == absl::StatusCode::kUnimplemented) return last;
+    if (last.code() == absl::StatusCode::kInvalidArgument ||
+        last.code() == absl::StatusCode::kNotFound ||
+        last.code() == absl::StatusCode::kFailedPrecondition) {
+      return last;  // retrying will not help
+    }
+    GI_LOG(WARNING).With("round", round->name())
+        << (scoring ? "scoring" : "report") << " step failed, retrying: " << last;
+    std::this_thread::sleep_for(absl::ToChronoNanoseconds(backoff));
+    backoff *= 2;
+  }
+  return last;
+}
+
+absl::Status RoundManager::Advance(const std::string& id) {
+  auto conn = pool_->Borrow();
+  auto round = round_store_.Get(*conn, id);
+  if (!round.ok()) return round.status();
+
+  if (round->state() == v1::Round::PENDING) {
+    // The coordinator stopped between creating and enqueueing: enqueue again (idempotent).
+    auto snapshot = round_store_.Snapshot(*conn, id);
+    if (!snapshot.ok()) return snapshot.status();
+    if (absl::Status s = EnqueueTasks(*conn, *round, *snapshot); !s.ok()) return s;
+    auto r = Transition(*conn, id, v1::Round::PENDING, v1::Round::RUNNING, "", "");
+    if (!r.ok()) return r.status();
+    round = r;
+  }
+  if (round->state() == v1::Round::RUNNING) {
+    common::WorkQueue queue(&*conn, options_.queue);
+    auto p = queue.Progress(id);
+    if (!p.ok()) return p.status();
+    if (p->finished < p->total) return absl::OkStatus();  // not yet
+    if (absl::Status s = MarkUnassessed(*conn, id, *round); !s.ok()) return s;
+    auto r = Transition(*conn, id, v1::Round::RUNNING, v1::Round::SCORING, "", "");
+    if (!r.ok()) return r.status();
+    round = r;
+  }
+  if (round->state() == v1::Round::SCORING) {
+    absl::Status s = RunStep(&*round, /*scoring=*/true);
+    std::string note;
+    if (s.code() == absl::StatusCode::kUnimplemented) {
+      note = "scoring skipped: the scoring service does not score rounds yet";
+    } else if (!s.ok()) {
+      return Transition(*conn, id, v1::Round::SCORING, v1::Round::FAILED, "",
+                        absl::StrCat("scoring failed: ", s.message()))
+          .status();
+    }
+    auto r = Transition(*conn, id, v1::Round::SCORING, v1::Round::REPORTING, note, "");
+    if (!r.ok()) return r.status();
+    round = r;
+  }
+  if (round->state() == v1::Round::REPORTING) {
+    absl::Status s = RunStep(&*round, /*scoring=*/false);
+    std::string note;
+    if (s.code() == absl::StatusCode::kUnimplemented) {
+      note = "report skipped: the report service does not write reports yet";
+    } else if (!s.ok()) {
+      return Transition(*conn, id, v1::Round::REPORTING, v1::Round::FAILED, "",
+                        absl::StrCat("report failed: ", s.message()))
+          .status();
+    }
+    auto r = Transition(*conn, id, v1::Round::REPORTING, v1::Round::DONE, note, "");
+    if (!r.ok()) return r.status();
+  }
+  return absl::OkStatus();
+}
+
+absl::StatusOr<std::vector<v1::Round>> RoundManager::ActiveRounds() {
+  auto conn = pool_->Borrow();
+  auto ids = round_store_.ListIds(*conn, 0, 1000);
+  if (!ids.ok()) return ids.status();
+  std::vector<v1::Round> out;
+  for (const auto& id : *ids) {
+    auto r = round_store_.Get(*conn, id);
+    if (r.ok() && !IsTerminal(r->state())) {
+      FillProgress(*conn, id, &*r);
+      out.push_back(*std::move(r));
+    }
+  }
+  return out;
+}
+
+void RoundManager::RunEventLoop(const std::atomic<bool>* stop, absl::Duration sweep_every) {
+  common::RedisOptions ro = pool_->options();
+  common::RedisConnection conn(ro);
+  common::WorkQueue queue(&conn, options_.queue);
+  const std::string events = queue.EventsKey();
+  const std::string group = "coordinator";
+  absl::Time next_sweep = absl::InfinitePast();
+  char host[256] = {0};
+  gethostname(host, sizeof(host) - 1);
+  const std::string consumer = absl::StrCat(host, "-", getpid());
+  bool group_ready = false;
+  while (!stop->load()) {
+    if (!group_ready) {
+      auto g = conn.Command({"XGROUP", "CREATE", events, group, "0", "MKSTREAM"});
+      group_ready = g.ok() || absl::StrContains(g.status().message(), "BUSYGROUP");
+      if (!group_ready) {
+        GI_LOG_EVERY_N_SEC(WARNING, 10) << "events group: " << g.status();
+        std::this_thread::sleep_for(std::chrono::milliseconds(500));
+        continue;
+      }
+    }
+    if (absl::Now() >= next_sweep) {
+      next_sweep = absl::Now() + sweep_every;
+      auto active = ActiveRounds();
+      if (active.ok()) {
+        for (const auto& r : *active) {
+          auto id = RoundIdFromName(r.name());
+          if (!id.ok()) continue;
+          if (absl::Status s = Advance(*id); !s.ok() && s.code() != absl::StatusCode::kAborted) {
+            GI_LOG_EVERY_N_SEC(WARNING, 10).With("round", r.name()) << "advance: " << s;
+          }
+        }
+      }
+    }
+    // Pending events of this consumer first (after a restart), then new ones.
+    for (const char* start : {"0", ">"}) {
+      auto r = conn.Command({"XREADGROUP", "GROUP", group, consumer, "COUNT", "100", "BLOCK",
+                             start[0] == '>' ? "500" : "1", "STREAMS", events, start});
+      if (!r.ok()) {
+        if (absl::StrContains(r.status().message(), "NOGROUP")) group_ready = false;
+        GI_LOG_EVERY_N_SEC(WARNING, 10) << "reading round events: " << r.status();
+        std::this_thread::sleep_for(std::chrono::milliseconds(500));
+        break;
+      }
+      if (r->is_nil()) continue;
+      for (const auto& stream : r->elements) {
+        if (stream.elements.size() != 2) continue;
+        for (const auto& e : stream.elements[1].elements) {
+          if (e.elements.size() != 2) continue;
+          std::string round_id;
+          for (size_t i = 0; i + 1 < e.elements[1].elements.size(); i += 2) {
+            if (e.elements[1].elements[i].str == "round") round_id = e.elements[1].elements[i + 1].str;
+          }
+          if (!round_id.empty()) {
+            absl::Status s = Advance(round_id);
+            if (!s.ok() && s.code() != absl::StatusCode::kAborted &&
+                s.code() != absl::StatusCode::kNotFound) {
+              GI_LOG(WARNING).With("round", round_id) << "advance failed (will retry): " << s;
+              continue;  // not acked: handled again
+            }
+          }
+          conn.Command({"XACK", events, group, e.elements[0].str}).IgnoreError();
+        }
+      }
+    }
+  }
+}
+
+}  // namespace govinspect::coordinator

@@ -1,0 +1,97 @@
+#ifndef GOVINSPECT_SERVICES_COORDINATOR_ROUND_MANAGER_H_
+#define GOVINSPECT_SERVICES_COORDINATOR_ROUND_MANAGER_H_
+
+#include <atomic>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "absl/time/time.h"
+#include "common/redis/redis_pool.h"
+#include "common/redis/work_queue.h"
+#include "govinspect/coordinator/v1/registry_service.pb.h"
+#include "govinspect/coordinator/v1/round_service.pb.h"
+#include "services/coordinator/registry_import.h"
+#include "services/coordinator/store.h"
+
+namespace govinspect::coordinator {
+
+// The steps after the tasks: scoring and reporting, done by other services.
+class PipelineSteps {
+ public:
+  virtual ~PipelineSteps() = default;
+  // UNIMPLEMENTED means "skip with a note"; other errors are retried, then fail the round.
+  virtual absl::Status ScoreRound(const v1::Round& round) = 0;
+  virtual absl::Status CreateReport(const v1::Round& round) = 0;
+};
+
+struct RoundManagerOptions {
+  std::string key_prefix = "govinspect";
+  common::WorkQueueOptions queue;
+  // Attempts and backoff for a scoring / report step that answers UNAVAILABLE etc.
+  int step_attempts = 5;
+  absl::Duration step_backoff = absl::Seconds(2);
+};
+
+// Queue names of the task kinds.
+const char* QueueName(v1::TaskKind kind);
+
+// Transport-free coordinator logic: registry import and lookup, round lifecycle
+// PENDING → RUNNING → SCORING → REPORTING → DONE (or FAILED / CANCELLED).
+class RoundManager {
+ public:
+  RoundManager(RoundManagerOptions options, common::RedisPool* pool, PipelineSteps* steps);
+
+  // Registry.
+  absl::StatusOr<v1::ImportRegistryResponse> ImportRegistry(
+      const std::vector<RegistryFile>& files, bool validate_only);
+  absl::StatusOr<std::shared_ptr<const LoadedRegistry>> Registry();
+
+  // Rounds.
+  absl::StatusOr<v1::Round> CreateRound(const v1::CreateRoundRequest& request);
+  absl::StatusOr<v1::Round> GetRound(const std::string& name);
+  absl::StatusOr<v1::ListRoundsResponse> ListRounds(int32_t page_size,
+                                                    const std::string& page_token);
+  absl::StatusOr<v1::Round> CancelRound(const std::string& name);
+  absl::StatusOr<v1::ListObservationsResponse> ListObservations(
+      const v1::ListObservationsRequest& request);
+
+  // Moves a round forward if it can (its tasks finished → scoring → report → DONE).
+  // Idempotent; safe to call from several places.
+  absl::Status Advance(const std::string& round_id);
+
+  // Consumes round events until `stop` is set (blocking; run it on its own thread). Also sweeps
+  // non-terminal rounds at start and every `sweep_every` (recovery after a restart).
+  void RunEventLoop(const std::atomic<bool>* stop, absl::Duration sweep_every);
+
+  // Non-terminal rounds (for the sweep and for metrics).
+  absl::StatusOr<std::vector<v1::Round>> ActiveRounds();
+
+ private:
+  absl::Status EnqueueTasks(common::RedisConnection& conn, const v1::Round& round,
+                            const common::v1::Registry& snapshot);
+  absl::Status RunStep(v1::Round* round, bool scoring);
+  absl::Status MarkUnassessed(common::RedisConnection& conn, const std::string& round_id,
+                              const v1::Round& round);
+  absl::StatusOr<v1::Round> Transition(common::RedisConnection& conn, const std::string& id,
+                                       v1::Round::State from, v1::Round::State to,
+                                       const std::string& note, const std::string& error);
+  void FillProgress(common::RedisConnection& conn, const std::string& id, v1::Round* round);
+
+  RoundManagerOptions options_;
+  common::RedisPool* pool_;
+  PipelineSteps* steps_;
+  RegistryStore registry_store_;
+  RoundStore round_store_;
+};
+
+// Page tokens: opaque base64url of "offset|filter"; a token is only valid with the same filter.
+std::string EncodePageToken(int64_t offset, const std::string& filter);
+absl::StatusOr<int64_t> DecodePageToken(const std::string& token, const std::string& filter);
+// Validates page_size (negative → INVALID_ARGUMENT), applies default and maximum.
+absl::StatusOr<int32_t> EffectivePageSize(int32_t page_size, int32_t default_size,
+                                          int32_t max_size);
+
+}  // namespace govinspect::coordinator
+
+#endif  // GOVINSPECT_SERVICES_COORDINATOR_ROUND_MANAGER_H_

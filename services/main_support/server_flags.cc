@@ -1,0 +1,92 @@
+#include "services/main_support/server_flags.h"
+
+#include "absl/flags/flag.h"
+#include "absl/flags/parse.h"
+#include "absl/flags/usage.h"
+#include "absl/strings/str_cat.h"
+#include "absl/time/time.h"
+#include "common/log/log.h"
+
+ABSL_FLAG(std::string, listen_address, "",
+          "gRPC listen address host:port (default 0.0.0.0:<the service's port>; port 0 = any)");
+ABSL_FLAG(std::string, metrics_address, "",
+          "Prometheus /metrics address host:port (default 0.0.0.0:<the service's metrics "
+          "port>; 'none' = no endpoint)");
+ABSL_FLAG(std::string, redis_address, "127.0.0.1:6379", "Redis: host:port or unix:/path");
+ABSL_FLAG(std::string, redis_password, "",
+          "Redis AUTH password (pass it with --tryfromenv=redis_password and FLAGS_redis_password)");
+ABSL_FLAG(int, redis_db, 0, "Redis database number");
+ABSL_FLAG(std::string, api_token, "",
+          "Bearer token required by mutating RPCs (use --tryfromenv=api_token and "
+          "FLAGS_api_token); empty = none");
+ABSL_FLAG(std::string, key_prefix, "govinspect", "Prefix of every Redis key");
+ABSL_FLAG(absl::Duration, shutdown_grace, absl::Seconds(10),
+          "Time in-flight RPCs get after SIGTERM");
+ABSL_FLAG(std::string, tls_cert_file, "", "PEM server certificate (enables TLS)");
+ABSL_FLAG(std::string, tls_key_file, "", "PEM private key of --tls_cert_file");
+ABSL_FLAG(std::string, tls_client_ca_file, "",
+          "PEM CA: require client certificates signed by it (they count as authenticated)");
+ABSL_FLAG(std::string, log_level, "INFO", "DEBUG, INFO, WARNING or ERROR");
+
+namespace govinspect::main_support {
+namespace {
+
+int DefaultPort(const std::string& name) {
+  if (name == "coordinator") return 50051;
+  if (name == "crawler") return 50052;
+  if (name == "newmedia") return 50053;
+  if (name == "dataopen") return 50054;
+  if (name == "scoring") return 50055;
+  if (name == "report") return 50056;
+  return 0;
+}
+
+}  // namespace
+
+void InitServerMain(int argc, char** argv, const std::string& name, const char* usage) {
+  absl::SetProgramUsageMessage(usage);
+  absl::ParseCommandLine(argc, argv);
+  common::SetLogServiceName(name);
+  std::string level = absl::GetFlag(FLAGS_log_level);
+  if (level == "DEBUG") common::SetMinLogSeverity(common::Severity::kDEBUG);
+  else if (level == "WARNING") common::SetMinLogSeverity(common::Severity::kWARNING);
+  else if (level == "ERROR") common::SetMinLogSeverity(common::Severity::kERROR);
+}
+
+absl::StatusOr<CommonServerConfig> ReadCommonServerFlags(const std::string& name) {
+  CommonServerConfig c;
+  int port = DefaultPort(name);
+  c.server.service_name = name;
+  c.server.listen_address = absl::GetFlag(FLAGS_listen_address);
+  if (c.server.listen_address.empty()) c.server.listen_address = absl::StrCat("0.0.0.0:", port);
+  c.server.metrics_address = absl::GetFlag(FLAGS_metrics_address);
+  if (c.server.metrics_address.empty()) {
+    c.server.metrics_address = absl::StrCat("0.0.0.0:", port == 0 ? 0 : port + 1000);
+  } else if (c.server.metrics_address == "none") {
+    c.server.metrics_address.clear();
+  }
+  c.server.shutdown_grace = absl::GetFlag(FLAGS_shutdown_grace);
+  c.server.tls_cert_file = absl::GetFlag(FLAGS_tls_cert_file);
+  c.server.tls_key_file = absl::GetFlag(FLAGS_tls_key_file);
+  c.server.tls_client_ca_file = absl::GetFlag(FLAGS_tls_client_ca_file);
+  if (absl::Status s = common::ParseRedisAddress(absl::GetFlag(FLAGS_redis_address), &c.redis);
+      !s.ok()) {
+    return absl::InvalidArgumentError(absl::StrCat("--redis_address: ", s.message()));
+  }
+  c.redis.password = absl::GetFlag(FLAGS_redis_password);
+  c.redis.db = absl::GetFlag(FLAGS_redis_db);
+  c.key_prefix = absl::GetFlag(FLAGS_key_prefix);
+  c.api_token = absl::GetFlag(FLAGS_api_token);
+  std::string level = absl::GetFlag(FLAGS_log_level);
+  if (level != "DEBUG" && level != "INFO" && level != "WARNING" && level != "ERROR") {
+    return absl::InvalidArgumentError(absl::StrCat("--log_level \"", level, "\" is not one of DEBUG, INFO, WARNING, ERROR"));
+  }
+  return c;
+}
+
+int FailStartup(const std::string& name, const absl::Status& status) {
+  GI_LOG(CRITICAL) << name << " cannot start: " << status;
+  return 1;
+}
+
+}  // namespace govinspect::main_support

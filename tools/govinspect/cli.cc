@@ -1,0 +1,1314 @@
+#include "tools/govinspect/cli.h"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstdint>
+#include <cstdio>
+#include <cstring>
+#include <iterator>
+#include <thread>
+#include <utility>
+
+#include <nlohmann/json.hpp>
+
+#include "absl/random/random.h"
+#include "absl/strings/ascii.h"
+#include "absl/strings/cord.h"
+#include "absl/strings/match.h"
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "absl/strings/str_join.h"
+#include "absl/strings/str_split.h"
+#include "absl/time/civil_time.h"
+#include "common/grpc/auth.h"
+#include "common/status/grpc_status.h"
+#include "tools/govinspect/format.h"
+#include "tools/govinspect/registry_bundle.h"
+
+namespace govinspect::cli {
+namespace {
+
+using ::govinspect::common::v1::Account;
+using ::govinspect::common::v1::Observation;
+using ::govinspect::common::v1::Portal;
+using ::govinspect::common::v1::Site;
+using ::govinspect::common::v1::Unit;
+using ::govinspect::coordinator::v1::CancelRoundRequest;
+using ::govinspect::coordinator::v1::CreateRoundRequest;
+using ::govinspect::coordinator::v1::GetRoundRequest;
+using ::govinspect::coordinator::v1::ImportRegistryRequest;
+using ::govinspect::coordinator::v1::ImportRegistryResponse;
+using ::govinspect::coordinator::v1::ListAccountsRequest;
+using ::govinspect::coordinator::v1::ListAccountsResponse;
+using ::govinspect::coordinator::v1::ListObservationsRequest;
+using ::govinspect::coordinator::v1::ListObservationsResponse;
+using ::govinspect::coordinator::v1::ListPortalsRequest;
+using ::govinspect::coordinator::v1::ListPortalsResponse;
+using ::govinspect::coordinator::v1::ListRoundsRequest;
+using ::govinspect::coordinator::v1::ListRoundsResponse;
+using ::govinspect::coordinator::v1::ListSitesRequest;
+using ::govinspect::coordinator::v1::ListSitesResponse;
+using ::govinspect::coordinator::v1::ListUnitsRequest;
+using ::govinspect::coordinator::v1::ListUnitsResponse;
+using ::govinspect::coordinator::v1::Round;
+using ::govinspect::coordinator::v1::TaskKind;
+using ::govinspect::coordinator::v1::WatchRoundRequest;
+
+constexpr char kUsagePayloadUrl[] = "type.googleapis.com/govinspect.cli.UsageError";
+constexpr char kReportedPayloadUrl[] = "type.googleapis.com/govinspect.cli.Reported";
+constexpr int kDefaultPortBase = 50051;
+
+// ---------------------------------------------------------------------------------------------
+// Command-line tables.
+
+struct FlagSpec {
+  const char* name;
+  char short_name;  // 0: none
+  bool takes_value;
+  bool repeated;
+  bool global;
+  const char* value_name;
+  const char* help;
+};
+
+constexpr FlagSpec kFlags[] = {
+    {"output", 0, true, false, true, "text|json", "output format (default text)"},
+    {"deadline", 0, true, false, true, "DURATION",
+     "deadline of every call, e.g. 10s, 500ms (default 10s; watch has none)"},
+    {"token", 0, true, false, true, "TOKEN", "API token (default: $GOVINSPECT_TOKEN)"},
+    {"coordinator", 0, true, false, true, "HOST:PORT",
+     "coordinator address (default $GOVINSPECT_COORDINATOR or 127.0.0.1:50051)"},
+    {"crawler", 0, true, false, true, "HOST:PORT", "crawler address (default 127.0.0.1:50052)"},
+    {"newmedia", 0, true, false, true, "HOST:PORT", "newmedia address (default 127.0.0.1:50053)"},
+    {"dataopen", 0, true, false, true, "HOST:PORT", "dataopen address (default 127.0.0.1:50054)"},
+    {"scoring", 0, true, false, true, "HOST:PORT", "scoring address (default 127.0.0.1:50055)"},
+    {"report", 0, true, false, true, "HOST:PORT", "report address (default 127.0.0.1:50056)"},
+    {"help", 'h', false, false, true, "", "print usage"},
+    {"validate-only", 0, false, false, false, "", "only validate, import nothing"},
+    {"unit", 0, true, true, false, "ID",
+     "unit id (units/ID or ID); round start: repeatable or comma-separated"},
+    {"page-size", 0, true, false, false, "N", "items per page (server default when 0)"},
+    {"page-token", 0, true, false, false, "TOKEN", "start at this page (with --all=false)"},
+    {"all", 0, false, false, false, "",
+     "follow next_page_token to the end (default: on for text output, off for json)"},
+    {"as-of", 0, true, false, false, "YYYY-MM-DD", "the round's 监测时间点 (required)"},
+    {"ruleset", 0, true, false, false, "NAME", "ruleset (server default gov-2019)"},
+    {"id", 0, true, false, false, "ROUND_ID", "round id, lowercase DNS label (default: generated)"},
+    {"name", 0, true, false, false, "TEXT", "display name, e.g. 2020年第二季度"},
+    {"kinds", 0, true, false, false, "LIST", "comma-separated crawl,account,portal (default all)"},
+    {"request-id", 0, true, false, false, "UUID",
+     "idempotency key; reuse it to retry without creating a second round (default: generated)"},
+    {"watch", 0, false, false, false, "", "continue as `round watch`"},
+    {"file", 'o', true, false, false, "FILE", "output file (- for stdout)"},
+    {"service", 0, true, true, false, "NAME",
+     "check only these services (repeatable or comma-separated)"},
+};
+
+struct CommandSpec {
+  const char* group;
+  const char* verb;
+  const char* args;  // for usage
+  int min_args;
+  int max_args;
+  const char* flags;  // space-separated long names
+  const char* summary;
+};
+
+constexpr CommandSpec kCommands[] = {
+    {"registry", "import", "DIR", 1, 1, "validate-only",
+     "import a registry bundle (units.csv, sites.csv, accounts.csv, portals.csv)"},
+    {"registry", "list", "units|sites|accounts|portals", 1, 1, "unit page-size page-token all",
+     "list the registry (--unit filters sites and accounts)"},
+    {"round", "start", "", 0, 0, "as-of ruleset id name unit kinds request-id watch",
+     "create a round"},
+    {"round", "get", "ROUND", 1, 1, "", "show a round"},
+    {"round", "list", "", 0, 0, "page-size page-token all", "list rounds, newest first"},
+    {"round", "cancel", "ROUND", 1, 1, "", "cancel a round that has not finished"},
+    {"round", "watch", "ROUND", 1, 1, "",
+     "follow a round's progress until it ends (exit 0 DONE, 1 FAILED/CANCELLED)"},
+    {"round", "export", "ROUND", 1, 1, "file",
+     "write the round's observations as JSON (docs/observations-export.md)"},
+    {"health", "", "", 0, 0, "service", "check grpc.health.v1 of every service"},
+};
+
+const FlagSpec* FindFlag(absl::string_view name) {
+  for (const FlagSpec& f : kFlags) {
+    if (name == f.name) return &f;
+  }
+  return nullptr;
+}
+
+const FlagSpec* FindShortFlag(char c) {
+  for (const FlagSpec& f : kFlags) {
+    if (f.short_name != 0 && f.short_name == c) return &f;
+  }
+  return nullptr;
+}
+
+bool IsGroup(absl::string_view group) {
+  return std::any_of(std::begin(kCommands), std::end(kCommands),
+                     [group](const CommandSpec& c) { return group == c.group; });
+}
+
+const CommandSpec* FindCommand(absl::string_view group, absl::string_view verb) {
+  for (const CommandSpec& c : kCommands) {
+    if (group == c.group && verb == c.verb) return &c;
+  }
+  return nullptr;
+}
+
+bool CommandTakesFlag(const CommandSpec& command, absl::string_view flag) {
+  for (absl::string_view f : absl::StrSplit(command.flags, ' ', absl::SkipEmpty())) {
+    if (f == flag) return true;
+  }
+  return false;
+}
+
+std::string FlagUsage(const FlagSpec& f) {
+  std::string head = absl::StrCat("  --", f.name);
+  if (f.short_name != 0) head = absl::StrCat("  -", std::string(1, f.short_name), ", --", f.name);
+  if (f.takes_value) absl::StrAppend(&head, " ", f.value_name);
+  const int pad = std::max(2, 30 - DisplayWidth(head));
+  return absl::StrCat(head, std::string(static_cast<size_t>(pad), ' '), f.help, "\n");
+}
+
+std::string CommandLine(const CommandSpec& c) {
+  std::string line = absl::StrCat("govinspect ", c.group);
+  if (*c.verb != '\0') absl::StrAppend(&line, " ", c.verb);
+  if (*c.args != '\0') absl::StrAppend(&line, " ", c.args);
+  for (absl::string_view f : absl::StrSplit(c.flags, ' ', absl::SkipEmpty())) {
+    const FlagSpec* spec = FindFlag(f);
+    if (spec == nullptr) continue;
+    absl::StrAppend(&line, " [--", f, spec->takes_value ? absl::StrCat(" ", spec->value_name) : "",
+                    spec->repeated ? " ..." : "", "]");
+  }
+  return line;
+}
+
+bool ParseBool(absl::string_view value, bool* out) {
+  const std::string v = absl::AsciiStrToLower(value);
+  if (v == "true" || v == "1" || v == "yes") {
+    *out = true;
+    return true;
+  }
+  if (v == "false" || v == "0" || v == "no") {
+    *out = false;
+    return true;
+  }
+  return false;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Flag values of an Invocation.
+
+std::string FlagValue(const Invocation& inv, const std::string& name) {
+  auto it = inv.flags.find(name);
+  return it == inv.flags.end() || it->second.empty() ? "" : it->second.back();
+}
+
+bool HasFlag(const Invocation& inv, const std::string& name) { return inv.flags.count(name) > 0; }
+
+bool BoolFlag(const Invocation& inv, const std::string& name, bool default_value) {
+  if (!HasFlag(inv, name)) return default_value;
+  return FlagValue(inv, name) == "true";
+}
+
+// All values of a repeatable flag, comma-split, empty items dropped.
+std::vector<std::string> ListFlag(const Invocation& inv, const std::string& name) {
+  std::vector<std::string> out;
+  auto it = inv.flags.find(name);
+  if (it == inv.flags.end()) return out;
+  for (const std::string& v : it->second) {
+    for (absl::string_view item : absl::StrSplit(v, ',', absl::SkipWhitespace())) {
+      out.emplace_back(absl::StripAsciiWhitespace(item));
+    }
+  }
+  return out;
+}
+
+absl::StatusOr<int32_t> PageSizeFlag(const Invocation& inv) {
+  if (!HasFlag(inv, "page-size")) return 0;
+  int32_t n = 0;
+  if (!absl::SimpleAtoi(FlagValue(inv, "page-size"), &n) || n < 0) {
+    return UsageError(absl::StrCat("--page-size must be a non-negative integer, got \"",
+                                   FlagValue(inv, "page-size"), "\""));
+  }
+  return n;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Validation helpers.
+
+bool IsDnsLabel(absl::string_view id) {
+  if (id.empty() || id.size() > 63) return false;
+  for (char c : id) {
+    if (!(absl::ascii_islower(c) || absl::ascii_isdigit(c) || c == '-')) return false;
+  }
+  return id.front() != '-' && id.back() != '-';
+}
+
+bool IsDate(absl::string_view s) {
+  if (s.size() != 10 || s[4] != '-' || s[7] != '-') return false;
+  for (size_t i : {0, 1, 2, 3, 5, 6, 8, 9}) {
+    if (!absl::ascii_isdigit(s[i])) return false;
+  }
+  int y = 0, m = 0, d = 0;
+  if (!absl::SimpleAtoi(s.substr(0, 4), &y) || !absl::SimpleAtoi(s.substr(5, 2), &m) ||
+      !absl::SimpleAtoi(s.substr(8, 2), &d)) {
+    return false;
+  }
+  const absl::CivilDay day(y, m, d);  // normalizes out-of-range fields
+  return day.year() == y && day.month() == m && day.day() == d;
+}
+
+// "r1" or "rounds/r1" → "rounds/r1"; a usage error for anything else.
+absl::StatusOr<std::string> ResourceName(absl::string_view collection, absl::string_view arg) {
+  absl::string_view id = arg;
+  const std::string prefix = absl::StrCat(collection, "/");
+  if (absl::StartsWith(id, prefix)) id.remove_prefix(prefix.size());
+  if (!IsDnsLabel(id)) {
+    return UsageError(absl::StrCat("\"", arg, "\" is not a valid ", collection,
+                                   " id (lowercase letters, digits and '-')"));
+  }
+  return absl::StrCat(prefix, id);
+}
+
+std::string NewUuid() {
+  absl::BitGen gen;
+  uint8_t b[16];
+  for (uint8_t& x : b) x = absl::Uniform<uint8_t>(gen);
+  b[6] = static_cast<uint8_t>((b[6] & 0x0F) | 0x40);  // version 4
+  b[8] = static_cast<uint8_t>((b[8] & 0x3F) | 0x80);  // RFC 4122 variant
+  std::string hex;
+  for (int i = 0; i < 16; ++i) {
+    if (i == 4 || i == 6 || i == 8 || i == 10) hex += '-';
+    absl::StrAppendFormat(&hex, "%02x", b[i]);
+  }
+  return hex;
+}
+
+absl::Status Reported(const absl::Status& status) {
+  absl::Status out = status;
+  out.SetPayload(kReportedPayloadUrl, absl::Cord("1"));
+  return out;
+}
+
+bool IsReported(const absl::Status& status) {
+  return status.GetPayload(kReportedPayloadUrl).has_value();
+}
+
+absl::Status WriteFileAtomically(const std::string& path, absl::string_view content) {
+  std::string tmp = absl::StrCat(path, ".tmp.XXXXXX");
+  const int fd = mkstemp(tmp.data());
+  if (fd < 0) {
+    return absl::UnknownError(
+        absl::StrCat("cannot create a temporary file next to ", path, ": ", std::strerror(errno)));
+  }
+  auto fail = [&](absl::string_view what) {
+    const std::string reason = std::strerror(errno);
+    ::close(fd);
+    ::unlink(tmp.c_str());
+    return absl::UnknownError(absl::StrCat("cannot ", what, " ", path, ": ", reason));
+  };
+  size_t written = 0;
+  while (written < content.size()) {
+    const ssize_t n = ::write(fd, content.data() + written, content.size() - written);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      return fail("write");
+    }
+    written += static_cast<size_t>(n);
+  }
+  if (::fchmod(fd, 0644) != 0) return fail("set the mode of");
+  if (::fsync(fd) != 0) return fail("sync");
+  if (::close(fd) != 0) {
+    const std::string reason = std::strerror(errno);
+    ::unlink(tmp.c_str());
+    return absl::UnknownError(absl::StrCat("cannot write ", path, ": ", reason));
+  }
+  if (std::rename(tmp.c_str(), path.c_str()) != 0) {
+    const std::string reason = std::strerror(errno);
+    ::unlink(tmp.c_str());
+    return absl::UnknownError(absl::StrCat("cannot rename onto ", path, ": ", reason));
+  }
+  return absl::OkStatus();
+}
+
+// ---------------------------------------------------------------------------------------------
+// Text rendering of registry and rounds.
+
+std::string UnitKindText(common::v1::UnitKind kind) {
+  switch (kind) {
+    case common::v1::UNIT_KIND_GOVERNMENT: return "本级政府";
+    case common::v1::UNIT_KIND_DEPARTMENT: return "部门";
+    case common::v1::UNIT_KIND_TOWN: return "镇区";
+    default: return "?";
+  }
+}
+
+std::string SiteKindText(common::v1::SiteKind kind) {
+  switch (kind) {
+    case common::v1::SITE_KIND_PORTAL: return "门户网站";
+    case common::v1::SITE_KIND_DEPARTMENT: return "部门网站";
+    default: return "?";
+  }
+}
+
+std::string PlatformText(common::v1::Platform platform) {
+  switch (platform) {
+    case common::v1::PLATFORM_WECHAT: return "微信";
+    case common::v1::PLATFORM_WEIBO: return "微博";
+    case common::v1::PLATFORM_DOUYIN: return "抖音";
+    case common::v1::PLATFORM_TOUTIAO: return "头条";
+    case common::v1::PLATFORM_APP: return "客户端";
+    case common::v1::PLATFORM_OTHER: return "其他";
+    default: return "?";
+  }
+}
+
+std::string ScopeText(const Round& round) {
+  std::vector<std::string> units;
+  for (const std::string& u : round.scope().units()) units.push_back(ResourceId(u));
+  std::vector<std::string> kinds;
+  for (int k : round.scope().kinds()) kinds.push_back(TaskKindName(static_cast<TaskKind>(k)));
+  return absl::StrCat(units.empty() ? "全部单位" : absl::StrJoin(units, ", "), "；",
+                      kinds.empty() ? "全部类型" : absl::StrJoin(kinds, ", "));
+}
+
+std::string RoundSummary(const Round& round) {
+  int64_t total = 0;
+  int64_t finished = 0;
+  for (const auto& p : round.progress()) {
+    total += p.total();
+    finished += p.done() + p.dead();
+  }
+  return absl::StrCat(finished, "/", total);
+}
+
+std::string FinalRoundText(const Round& round) {
+  switch (round.state()) {
+    case Round::DONE: return absl::StrCat("轮次 ", round.name(), " 已完成");
+    case Round::FAILED:
+      return absl::StrCat("轮次 ", round.name(), " 失败",
+                          round.error().empty() ? "" : absl::StrCat("：", round.error()));
+    case Round::CANCELLED: return absl::StrCat("轮次 ", round.name(), " 已取消");
+    default:
+      return absl::StrCat("轮次 ", round.name(), " 状态 ", RoundStateName(round.state()));
+  }
+}
+
+}  // namespace
+
+// ---------------------------------------------------------------------------------------------
+// Parsing.
+
+absl::Status UsageError(absl::string_view message) {
+  absl::Status status = absl::InvalidArgumentError(message);
+  status.SetPayload(kUsagePayloadUrl, absl::Cord("1"));
+  return status;
+}
+
+bool IsUsageError(const absl::Status& status) {
+  return status.GetPayload(kUsagePayloadUrl).has_value();
+}
+
+int ExitCodeFor(const absl::Status& status) {
+  if (status.ok()) return kExitOk;
+  if (IsUsageError(status)) return kExitUsage;
+  switch (status.code()) {
+    case absl::StatusCode::kInvalidArgument:
+    case absl::StatusCode::kFailedPrecondition:
+    case absl::StatusCode::kOutOfRange:
+      return kExitInvalid;
+    case absl::StatusCode::kNotFound: return kExitNotFound;
+    case absl::StatusCode::kAlreadyExists: return kExitAlreadyExists;
+    case absl::StatusCode::kUnauthenticated:
+    case absl::StatusCode::kPermissionDenied:
+      return kExitAuth;
+    case absl::StatusCode::kUnavailable:
+    case absl::StatusCode::kDeadlineExceeded:
+      return kExitUnavailable;
+    case absl::StatusCode::kResourceExhausted: return kExitResourceExhausted;
+    default: return kExitFailure;
+  }
+}
+
+std::string Usage(const std::string& group) {
+  const bool known = IsGroup(group);
+  std::string out = "Usage:\n";
+  std::vector<std::string> command_flags;
+  for (const CommandSpec& c : kCommands) {
+    if (known && group != c.group) continue;
+    absl::StrAppend(&out, "  ", CommandLine(c), "\n      ", c.summary, "\n");
+    for (absl::string_view f : absl::StrSplit(c.flags, ' ', absl::SkipEmpty())) {
+      if (std::find(command_flags.begin(), command_flags.end(), f) == command_flags.end()) {
+        command_flags.emplace_back(f);
+      }
+    }
+  }
+  if (known) {
+    absl::StrAppend(&out, "\nFlags:\n");
+    for (const FlagSpec& f : kFlags) {
+      if (std::find(command_flags.begin(), command_flags.end(), f.name) != command_flags.end()) {
+        absl::StrAppend(&out, FlagUsage(f));
+      }
+    }
+  }
+  absl::StrAppend(&out, "\nGlobal flags (any command):\n");
+  for (const FlagSpec& f : kFlags) {
+    if (f.global) absl::StrAppend(&out, FlagUsage(f));
+  }
+  absl::StrAppend(&out,
+                  "\nROUND is rounds/ID or ID. Exit codes: 0 ok, 1 failed, 2 usage, 3 invalid, "
+                  "4 not found, 5 already exists, 6 unauthenticated, 7 unavailable, 8 resource "
+                  "exhausted (docs/cli.md).\n");
+  return out;
+}
+
+std::string UsageFor(const std::vector<std::string>& args) {
+  for (const std::string& a : args) {
+    if (IsGroup(a)) return Usage(a);
+  }
+  return Usage("");
+}
+
+absl::StatusOr<Invocation> ParseCommandLine(const std::vector<std::string>& args,
+                                            const EnvLookup& env) {
+  Invocation inv;
+  std::vector<std::string> positional;
+  std::map<std::string, std::vector<std::string>> flags;
+  bool flags_done = false;
+  for (size_t i = 0; i < args.size(); ++i) {
+    const std::string& a = args[i];
+    if (flags_done || a.size() < 2 || a[0] != '-') {
+      positional.push_back(a);
+      continue;
+    }
+    if (a == "--") {
+      flags_done = true;
+      continue;
+    }
+    const FlagSpec* spec = nullptr;
+    std::optional<std::string> value;
+    std::string shown;  // the flag as typed, for messages
+    if (a[1] == '-') {
+      std::string name = a.substr(2);
+      const size_t eq = name.find('=');
+      if (eq != std::string::npos) {
+        value = name.substr(eq + 1);
+        name.resize(eq);
+      }
+      spec = FindFlag(name);
+      shown = absl::StrCat("--", name);
+    } else if (a.size() == 2) {
+      spec = FindShortFlag(a[1]);
+      shown = a;
+    } else {
+      shown = a;
+    }
+    if (spec == nullptr) return UsageError(absl::StrCat("unknown flag ", shown));
+    if (spec->takes_value) {
+      if (!value.has_value()) {
+        if (i + 1 >= args.size()) return UsageError(absl::StrCat(shown, " needs a value"));
+        value = args[++i];
+      }
+    } else {
+      bool b = true;
+      if (value.has_value() && !ParseBool(*value, &b)) {
+        return UsageError(absl::StrCat(shown, " takes true or false, got \"", *value, "\""));
+      }
+      value = b ? "true" : "false";
+    }
+    std::vector<std::string>& values = flags[spec->name];
+    if (!spec->repeated && !values.empty()) {
+      return UsageError(absl::StrCat("--", spec->name, " given more than once"));
+    }
+    values.push_back(*std::move(value));
+  }
+
+  bool help = false;
+  if (flags.count("help") > 0) help = flags["help"].back() == "true";
+  if (!positional.empty() && positional[0] == "help") {
+    help = true;
+    positional.erase(positional.begin());
+  }
+  if (positional.empty()) {
+    if (help) {
+      inv.help = true;
+      return inv;
+    }
+    return UsageError("no command given");
+  }
+  inv.group = positional[0];
+  if (!IsGroup(inv.group)) {
+    const std::string unknown = inv.group;
+    inv.group.clear();
+    return UsageError(absl::StrCat("unknown command \"", unknown, "\""));
+  }
+  size_t first_arg = 1;
+  if (FindCommand(inv.group, "") == nullptr) {  // groups with verbs
+    if (positional.size() < 2) {
+      if (help) {
+        inv.help = true;
+        return inv;
+      }
+      return UsageError(absl::StrCat("\"", inv.group, "\" needs a command"));
+    }
+    inv.verb = positional[1];
+    first_arg = 2;
+  }
+  if (help) {
+    inv.help = true;
+    return inv;
+  }
+  const CommandSpec* command = FindCommand(inv.group, inv.verb);
+  if (command == nullptr) {
+    return UsageError(absl::StrCat("unknown command \"", inv.group, " ", inv.verb, "\""));
+  }
+  inv.args.assign(positional.begin() + static_cast<std::ptrdiff_t>(first_arg), positional.end());
+  const int n = static_cast<int>(inv.args.size());
+  if (n < command->min_args) {
+    return UsageError(
+        absl::StrCat("\"", CommandLine(*command), "\": missing argument ", command->args));
+  }
+  if (n > command->max_args) {
+    return UsageError(absl::StrCat("unexpected argument \"", inv.args[command->max_args], "\""));
+  }
+
+  // Global flags → Options; command flags are kept as strings.
+  Options& o = inv.options;
+  for (auto& [name, values] : flags) {
+    const FlagSpec* spec = FindFlag(name);
+    if (spec->global) continue;
+    if (!CommandTakesFlag(*command, name)) {
+      return UsageError(absl::StrCat("--", name, " does not apply to \"", inv.group,
+                                     inv.verb.empty() ? "" : " ", inv.verb, "\""));
+    }
+    inv.flags[name] = values;
+  }
+  auto global = [&flags](const std::string& name) -> std::string {
+    auto it = flags.find(name);
+    return it == flags.end() ? "" : it->second.back();
+  };
+  auto from_env = [&env](const std::string& name) -> std::string {
+    std::optional<std::string> v = env ? env(name) : std::nullopt;
+    return v.has_value() ? *v : "";
+  };
+  if (const std::string output = global("output"); !output.empty()) {
+    if (output == "text") {
+      o.output = OutputFormat::kText;
+    } else if (output == "json") {
+      o.output = OutputFormat::kJson;
+    } else {
+      return UsageError(absl::StrCat("--output must be text or json, got \"", output, "\""));
+    }
+  }
+  if (flags.count("deadline") > 0) {
+    const std::string d = global("deadline");
+    if (!absl::ParseDuration(d, &o.deadline) || o.deadline <= absl::ZeroDuration() ||
+        o.deadline == absl::InfiniteDuration()) {
+      return UsageError(
+          absl::StrCat("--deadline must be a positive duration like 10s or 500ms, got \"", d, "\""));
+    }
+  }
+  o.token = global("token");
+  if (o.token.empty()) o.token = from_env("GOVINSPECT_TOKEN");
+  int port = kDefaultPortBase;
+  for (const char* service : kServiceNames) {
+    std::string address = global(service);
+    if (address.empty()) address = from_env(absl::StrCat("GOVINSPECT_", absl::AsciiStrToUpper(service)));
+    if (address.empty()) address = absl::StrCat("127.0.0.1:", port);
+    o.addresses[service] = address;
+    ++port;
+  }
+  return inv;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Clients.
+
+ChannelClients::ChannelClients(
+    std::map<std::string, std::shared_ptr<::grpc::ChannelInterface>> channels) {
+  registry_ = coordinator::v1::RegistryService::NewStub(channels["coordinator"]);
+  rounds_ = coordinator::v1::RoundService::NewStub(channels["coordinator"]);
+  for (const char* service : kServiceNames) {
+    health_[service] = ::grpc::health::v1::Health::NewStub(channels[service]);
+  }
+}
+
+::grpc::health::v1::Health::StubInterface* ChannelClients::health(const std::string& service) {
+  auto it = health_.find(service);
+  return it == health_.end() ? nullptr : it->second.get();
+}
+
+std::unique_ptr<Clients> MakeGrpcClients(const Options& options) {
+  std::map<std::string, std::shared_ptr<::grpc::ChannelInterface>> channels;
+  for (const char* service : kServiceNames) {
+    auto it = options.addresses.find(service);
+    const std::string address = it == options.addresses.end() ? "" : it->second;
+    channels[service] = ::grpc::CreateChannel(address, ::grpc::InsecureChannelCredentials());
+  }
+  return std::make_unique<ChannelClients>(std::move(channels));
+}
+
+// ---------------------------------------------------------------------------------------------
+// Cli.
+
+Cli::Cli(Options options, Clients* clients, std::ostream& out, std::ostream& err)
+    : options_(std::move(options)), clients_(clients), out_(out), err_(err) {}
+
+bool Cli::Interrupt() {
+  absl::MutexLock lock(&mu_);
+  interrupted_ = true;
+  if (active_stream_ == nullptr) return false;
+  active_stream_->TryCancel();
+  return true;
+}
+
+int Cli::Run(const Invocation& inv) {
+  if (inv.help) {
+    out_ << Usage(inv.group);
+    return kExitOk;
+  }
+  Result result = Dispatch(inv);
+  out_.flush();
+  if (result.ok()) return *result;
+  const absl::Status& status = result.status();
+  if (IsUsageError(status)) {
+    err_ << "govinspect: " << status.message() << "\n\n" << Usage(inv.group);
+    return kExitUsage;
+  }
+  if (!IsReported(status)) err_ << "error: " << status.message() << "\n";
+  err_.flush();
+  return ExitCodeFor(status);
+}
+
+Cli::Result Cli::Dispatch(const Invocation& inv) {
+  if (inv.group == "registry") {
+    if (inv.verb == "import") return RegistryImport(inv);
+    if (inv.verb == "list") return RegistryList(inv);
+  } else if (inv.group == "round") {
+    if (inv.verb == "start") return RoundStart(inv);
+    if (inv.verb == "get") return RoundGet(inv);
+    if (inv.verb == "list") return RoundList(inv);
+    if (inv.verb == "cancel") return RoundCancel(inv);
+    if (inv.verb == "export") return RoundExport(inv);
+    if (inv.verb == "watch") {
+      absl::StatusOr<std::string> name = ResourceName("rounds", inv.args.at(0));
+      if (!name.ok()) return name.status();
+      return RoundWatch(*name);
+    }
+  } else if (inv.group == "health") {
+    return Health(inv);
+  }
+  return UsageError(absl::StrCat("unknown command \"", inv.group, " ", inv.verb, "\""));
+}
+
+std::string Cli::Address(const std::string& service) const {
+  auto it = options_.addresses.find(service);
+  return it == options_.addresses.end() ? "?" : it->second;
+}
+
+void Cli::PrepareContext(::grpc::ClientContext* context, bool with_deadline) const {
+  if (with_deadline) context->set_deadline(absl::ToChronoTime(absl::Now() + options_.deadline));
+  common::AddBearerToken(context, options_.token);
+}
+
+absl::Status Cli::Describe(const std::string& service, absl::string_view method,
+                           const ::grpc::Status& status) const {
+  const absl::Status s = common::FromGrpcStatus(status);
+  std::string message;
+  switch (s.code()) {
+    case absl::StatusCode::kUnavailable:
+      message = absl::StrCat(service, " at ", Address(service), " unavailable: ", s.message());
+      break;
+    case absl::StatusCode::kDeadlineExceeded:
+      message = absl::StrCat(service, " at ", Address(service), ": ", method,
+                             " did not finish within ", absl::FormatDuration(options_.deadline),
+                             " (raise --deadline?): ", s.message());
+      break;
+    case absl::StatusCode::kUnauthenticated:
+    case absl::StatusCode::kPermissionDenied:
+      message = absl::StrCat(method, ": ", s.message(),
+                             options_.token.empty()
+                                 ? " (no token given: pass --token or set GOVINSPECT_TOKEN)"
+                                 : "");
+      break;
+    default:
+      message = absl::StrCat(method, ": ", s.message());
+      break;
+  }
+  return absl::Status(s.code(), message);
+}
+
+absl::Status Cli::Call(const std::string& service, absl::string_view method, bool idempotent,
+                       const std::function<::grpc::Status(::grpc::ClientContext*)>& rpc) {
+  const int attempts = std::max(1, options_.max_attempts);
+  absl::Duration backoff = options_.initial_backoff;
+  for (int attempt = 1;; ++attempt) {
+    ::grpc::ClientContext context;
+    PrepareContext(&context, /*with_deadline=*/true);
+    const ::grpc::Status status = rpc(&context);
+    if (status.ok()) return absl::OkStatus();
+    if (status.error_code() == ::grpc::StatusCode::UNAVAILABLE && idempotent &&
+        attempt < attempts) {
+      absl::SleepFor(backoff);
+      backoff *= 2;
+      continue;
+    }
+    return Describe(service, method, status);
+  }
+}
+
+template <typename Response>
+absl::Status Cli::ListPages(
+    absl::string_view method, bool all, const std::string& first_token,
+    const std::function<::grpc::Status(::grpc::ClientContext*, const std::string&, Response*)>&
+        fetch,
+    Response* merged) {
+  std::string token = first_token;
+  while (true) {
+    Response page;
+    absl::Status status = Call("coordinator", method, /*idempotent=*/true,
+                               [&](::grpc::ClientContext* context) {
+                                 page.Clear();
+                                 return fetch(context, token, &page);
+                               });
+    if (!status.ok()) return status;
+    const std::string next = page.next_page_token();
+    merged->MergeFrom(page);
+    merged->set_next_page_token(next);
+    if (!all || next.empty()) break;
+    if (next == token) {
+      return absl::InternalError(absl::StrCat(method, ": the server returned the same page token"));
+    }
+    token = next;
+  }
+  if (all) merged->clear_next_page_token();
+  return absl::OkStatus();
+}
+
+absl::Status Cli::PrintJson(const google::protobuf::Message& message) {
+  absl::StatusOr<std::string> json = ToJson(message);
+  if (!json.ok()) return json.status();
+  out_ << *json;
+  if (json->empty() || json->back() != '\n') out_ << '\n';
+  return absl::OkStatus();
+}
+
+Cli::Result Cli::RegistryImport(const Invocation& inv) {
+  absl::StatusOr<ImportRegistryRequest> request = ReadRegistryBundle(inv.args.at(0));
+  if (!request.ok()) return request.status();
+  request->set_validate_only(BoolFlag(inv, "validate-only", false));
+  ImportRegistryResponse response;
+  ::grpc::Status raw;
+  absl::Status status = Call("coordinator", "ImportRegistry", /*idempotent=*/false,
+                             [&](::grpc::ClientContext* context) {
+                               raw = clients_->registry().ImportRegistry(context, *request,
+                                                                         &response);
+                               return raw;
+                             });
+  if (!status.ok()) {
+    if (status.code() == absl::StatusCode::kInvalidArgument) {
+      err_ << (request->validate_only() ? "注册表有误：\n" : "注册表有误，未导入任何内容：\n")
+           << raw.error_message() << "\n";
+      return Reported(status);
+    }
+    return status;
+  }
+  if (json()) {
+    if (absl::Status s = PrintJson(response); !s.ok()) return s;
+    return kExitOk;
+  }
+  out_ << (response.imported() ? "已导入：" : "校验通过（未导入）：") << "单位 "
+       << response.unit_count() << " 个，网站 " << response.site_count() << " 个，新媒体账号 "
+       << response.account_count() << " 个，开放数据平台 " << response.portal_count() << " 个\n";
+  return kExitOk;
+}
+
+Cli::Result Cli::RegistryList(const Invocation& inv) {
+  const std::string& what = inv.args.at(0);
+  if (what != "units" && what != "sites" && what != "accounts" && what != "portals") {
+    return UsageError(absl::StrCat("registry list takes units, sites, accounts or portals, got \"",
+                                   what, "\""));
+  }
+  std::string unit;
+  if (HasFlag(inv, "unit")) {
+    if (what != "sites" && what != "accounts") {
+      return UsageError("--unit applies to sites and accounts only");
+    }
+    absl::StatusOr<std::string> name = ResourceName("units", FlagValue(inv, "unit"));
+    if (!name.ok()) return name.status();
+    unit = *name;
+  }
+  absl::StatusOr<int32_t> page_size = PageSizeFlag(inv);
+  if (!page_size.ok()) return page_size.status();
+  const bool all = BoolFlag(inv, "all", !json());
+  const std::string first_token = FlagValue(inv, "page-token");
+
+  auto finish = [&](const google::protobuf::Message& merged, const Table& table, int total,
+                    const std::string& next) -> Result {
+    if (json()) {
+      if (absl::Status s = PrintJson(merged); !s.ok()) return s;
+      return kExitOk;
+    }
+    table.Render(out_);
+    out_ << "共 " << std::max<int64_t>(total, static_cast<int64_t>(table.size())) << " 个";
+    if (!next.empty()) out_ << "（未列完；继续：--page-token " << next << "，或用 --all）";
+    out_ << "\n";
+    return kExitOk;
+  };
+
+  if (what == "units") {
+    ListUnitsResponse merged;
+    std::function<::grpc::Status(::grpc::ClientContext*, const std::string&, ListUnitsResponse*)>
+        fetch = [&](::grpc::ClientContext* c, const std::string& token, ListUnitsResponse* r) {
+          ListUnitsRequest req;
+          req.set_page_size(*page_size);
+          req.set_page_token(token);
+          return clients_->registry().ListUnits(c, req, r);
+        };
+    if (absl::Status s = ListPages("ListUnits", all, first_token, fetch, &merged); !s.ok()) return s;
+    Table t({"ID", "名称", "简称", "类型", "上级", "公共服务", "开放数据机构", "数据集指标"});
+    for (const Unit& u : merged.units()) {
+      t.AddRow({ResourceId(u.name()), u.display_name(), u.short_name(), UnitKindText(u.kind()),
+                ResourceId(u.parent()), u.public_service() ? "是" : "否", u.open_data_org(),
+                absl::StrCat(u.open_data_quota())});
+    }
+    return finish(merged, t, merged.total_size(), merged.next_page_token());
+  }
+  if (what == "sites") {
+    ListSitesResponse merged;
+    std::function<::grpc::Status(::grpc::ClientContext*, const std::string&, ListSitesResponse*)>
+        fetch = [&](::grpc::ClientContext* c, const std::string& token, ListSitesResponse* r) {
+          ListSitesRequest req;
+          req.set_page_size(*page_size);
+          req.set_page_token(token);
+          req.set_unit(unit);
+          return clients_->registry().ListSites(c, req, r);
+        };
+    if (absl::Status s = ListPages("ListSites", all, first_token, fetch, &merged); !s.ok()) return s;
+    Table t({"ID", "单位", "名称", "类型", "首页", "标识码"});
+    for (const Site& x : merged.sites()) {
+      t.AddRow({ResourceId(x.name()), ResourceId(x.unit()), x.display_name(), SiteKindText(x.kind()),
+                x.home_url(), x.site_code()});
+    }
+    return finish(merged, t, merged.total_size(), merged.next_page_token());
+  }
+  if (what == "accounts") {
+    ListAccountsResponse merged;
+    std::function<::grpc::Status(::grpc::ClientContext*, const std::string&,
+                                 ListAccountsResponse*)>
+        fetch = [&](::grpc::ClientContext* c, const std::string& token, ListAccountsResponse* r) {
+          ListAccountsRequest req;
+          req.set_page_size(*page_size);
+          req.set_page_token(token);
+          req.set_unit(unit);
+          return clients_->registry().ListAccounts(c, req, r);
+        };
+    if (absl::Status s = ListPages("ListAccounts", all, first_token, fetch, &merged); !s.ok()) {
+      return s;
+    }
+    Table t({"ID", "单位", "平台", "平台账号", "名称", "开通", "备案", "注销"});
+    for (const Account& a : merged.accounts()) {
+      t.AddRow({ResourceId(a.name()), ResourceId(a.unit()), PlatformText(a.platform()),
+                a.platform_account_id(), a.display_name(), a.opened_date(), a.filed_date(),
+                a.closed_date()});
+    }
+    return finish(merged, t, merged.total_size(), merged.next_page_token());
+  }
+  ListPortalsResponse merged;
+  std::function<::grpc::Status(::grpc::ClientContext*, const std::string&, ListPortalsResponse*)>
+      fetch = [&](::grpc::ClientContext* c, const std::string& token, ListPortalsResponse* r) {
+        ListPortalsRequest req;
+        req.set_page_size(*page_size);
+        req.set_page_token(token);
+        return clients_->registry().ListPortals(c, req, r);
+      };
+  if (absl::Status s = ListPages("ListPortals", all, first_token, fetch, &merged); !s.ok()) return s;
+  Table t({"ID", "名称", "API"});
+  for (const Portal& p : merged.portals()) {
+    t.AddRow({ResourceId(p.name()), p.display_name(), p.api_url()});
+  }
+  return finish(merged, t, merged.total_size(), merged.next_page_token());
+}
+
+Cli::Result Cli::RoundStart(const Invocation& inv) {
+  const std::string as_of = FlagValue(inv, "as-of");
+  if (as_of.empty()) return UsageError("round start needs --as-of YYYY-MM-DD");
+  if (!IsDate(as_of)) {
+    return UsageError(absl::StrCat("--as-of must be a date YYYY-MM-DD, got \"", as_of, "\""));
+  }
+  CreateRoundRequest request;
+  Round* round = request.mutable_round();
+  round->set_as_of(as_of);
+  round->set_ruleset(FlagValue(inv, "ruleset"));
+  round->set_display_name(FlagValue(inv, "name"));
+  if (HasFlag(inv, "id")) {
+    absl::StatusOr<std::string> name = ResourceName("rounds", FlagValue(inv, "id"));
+    if (!name.ok()) return name.status();
+    request.set_round_id(ResourceId(*name));
+  }
+  for (const std::string& u : ListFlag(inv, "unit")) {
+    absl::StatusOr<std::string> name = ResourceName("units", u);
+    if (!name.ok()) return name.status();
+    round->mutable_scope()->add_units(*name);
+  }
+  for (const std::string& k : ListFlag(inv, "kinds")) {
+    TaskKind kind;
+    if (k == "crawl") {
+      kind = coordinator::v1::TASK_KIND_CRAWL;
+    } else if (k == "account") {
+      kind = coordinator::v1::TASK_KIND_ACCOUNT;
+    } else if (k == "portal") {
+      kind = coordinator::v1::TASK_KIND_PORTAL;
+    } else {
+      return UsageError(absl::StrCat("--kinds takes crawl, account and portal, got \"", k, "\""));
+    }
+    round->mutable_scope()->add_kinds(kind);
+  }
+  const bool generated_id = FlagValue(inv, "request-id").empty();
+  request.set_request_id(generated_id ? NewUuid() : FlagValue(inv, "request-id"));
+
+  Round created;
+  absl::Status status =
+      Call("coordinator", "CreateRound", /*idempotent=*/false,
+           [&](::grpc::ClientContext* c) { return clients_->rounds().CreateRound(c, request, &created); });
+  if (!status.ok()) {
+    switch (status.code()) {
+      case absl::StatusCode::kUnavailable:
+      case absl::StatusCode::kDeadlineExceeded:
+      case absl::StatusCode::kUnknown:
+      case absl::StatusCode::kInternal:
+      case absl::StatusCode::kCancelled:
+        // The round may or may not exist now; the same request_id makes the retry safe.
+        return absl::Status(status.code(),
+                            absl::StrCat(status.message(), "\nthe round may have been created; "
+                                         "retry with --request-id ", request.request_id(),
+                                         " so that it is not created twice"));
+      default:
+        return status;
+    }
+  }
+  if (BoolFlag(inv, "watch", false)) {
+    if (!json()) {
+      out_ << "已创建轮次 " << created.name() << "，监测时间点 " << created.as_of() << "\n";
+      out_.flush();
+    }
+    return RoundWatch(created.name());
+  }
+  if (json()) {
+    if (absl::Status s = PrintJson(created); !s.ok()) return s;
+    return kExitOk;
+  }
+  out_ << "已创建轮次 " << created.name();
+  if (!created.display_name().empty()) out_ << "（" << created.display_name() << "）";
+  out_ << "\n监测时间点 " << created.as_of() << "，规则 "
+       << (created.ruleset().empty() ? "默认" : created.ruleset()) << "，范围 "
+       << ScopeText(created) << "\n";
+  err_ << "request_id: " << request.request_id() << "\n";
+  return kExitOk;
+}
+
+Cli::Result Cli::RoundGet(const Invocation& inv) {
+  absl::StatusOr<std::string> name = ResourceName("rounds", inv.args.at(0));
+  if (!name.ok()) return name.status();
+  GetRoundRequest request;
+  request.set_name(*name);
+  Round round;
+  absl::Status status =
+      Call("coordinator", "GetRound", /*idempotent=*/true,
+           [&](::grpc::ClientContext* c) { return clients_->rounds().GetRound(c, request, &round); });
+  if (!status.ok()) return status;
+  if (json()) {
+    if (absl::Status s = PrintJson(round); !s.ok()) return s;
+    return kExitOk;
+  }
+  std::vector<std::pair<std::string, std::string>> fields = {
+      {"轮次", round.name()},
+      {"名称", round.display_name()},
+      {"状态", RoundStateName(round.state())},
+      {"监测时间点", round.as_of()},
+      {"规则", round.ruleset()},
+      {"范围", ScopeText(round)},
+      {"进度", ProgressLine(round).substr(round.name().size() + 1)},
+      {"创建时间", FormatTimestamp(round.create_time())},
+      {"更新时间", FormatTimestamp(round.update_time())},
+  };
+  if (round.has_end_time()) fields.emplace_back("结束时间", FormatTimestamp(round.end_time()));
+  for (const std::string& note : round.notes()) fields.emplace_back("说明", note);
+  if (!round.error().empty()) fields.emplace_back("错误", round.error());
+  RenderFields(out_, fields);
+  return kExitOk;
+}
+
+Cli::Result Cli::RoundList(const Invocation& inv) {
+  absl::StatusOr<int32_t> page_size = PageSizeFlag(inv);
+  if (!page_size.ok()) return page_size.status();
+  ListRoundsResponse merged;
+  std::function<::grpc::Status(::grpc::ClientContext*, const std::string&, ListRoundsResponse*)>
+      fetch = [&](::grpc::ClientContext* c, const std::string& token, ListRoundsResponse* r) {
+        ListRoundsRequest req;
+        req.set_page_size(*page_size);
+        req.set_page_token(token);
+        return clients_->rounds().ListRounds(c, req, r);
+      };
+  absl::Status status = ListPages("ListRounds", BoolFlag(inv, "all", !json()),
+                                  FlagValue(inv, "page-token"), fetch, &merged);
+  if (!status.ok()) return status;
+  if (json()) {
+    if (absl::Status s = PrintJson(merged); !s.ok()) return s;
+    return kExitOk;
+  }
+  Table t({"轮次", "名称", "状态", "监测时间点", "进度", "创建时间"});
+  for (const Round& r : merged.rounds()) {
+    t.AddRow({r.name(), r.display_name(), RoundStateName(r.state()), r.as_of(), RoundSummary(r),
+              FormatTimestamp(r.create_time())});
+  }
+  t.Render(out_);
+  out_ << "共 " << t.size() << " 个轮次";
+  if (!merged.next_page_token().empty()) {
+    out_ << "（未列完；继续：--page-token " << merged.next_page_token() << "，或用 --all）";
+  }
+  out_ << "\n";
+  return kExitOk;
+}
+
+Cli::Result Cli::RoundCancel(const Invocation& inv) {
+  absl::StatusOr<std::string> name = ResourceName("rounds", inv.args.at(0));
+  if (!name.ok()) return name.status();
+  CancelRoundRequest request;
+  request.set_name(*name);
+  Round round;
+  absl::Status status = Call(
+      "coordinator", "CancelRound", /*idempotent=*/false,
+      [&](::grpc::ClientContext* c) { return clients_->rounds().CancelRound(c, request, &round); });
+  if (!status.ok()) return status;
+  if (json()) {
+    if (absl::Status s = PrintJson(round); !s.ok()) return s;
+    return kExitOk;
+  }
+  out_ << "已取消轮次 " << round.name() << "（状态 " << RoundStateName(round.state()) << "）\n";
+  return kExitOk;
+}
+
+Cli::Result Cli::RoundWatch(const std::string& round_name) {
+  WatchRoundRequest request;
+  request.set_name(round_name);
+  const bool tty = options_.stdout_is_tty && !json();
+  Round last;
+  bool have_last = false;
+  int last_width = 0;  // of the line on screen (tty)
+  int failures = 0;
+  absl::Duration backoff = options_.initial_backoff;
+  auto end_line = [&] {
+    if (tty && last_width > 0) {
+      out_ << "\n";
+      last_width = 0;
+    }
+    out_.flush();
+  };
+  while (true) {
+    ::grpc::ClientContext context;
+    PrepareContext(&context, /*with_deadline=*/false);
+    {
+      absl::MutexLock lock(&mu_);
+      if (interrupted_) break;
+      active_stream_ = &context;
+    }
+    std::unique_ptr<::grpc::ClientReaderInterface<Round>> reader =
+        clients_->rounds().WatchRound(&context, request);
+    Round update;
+    while (reader->Read(&update)) {
+      failures = 0;
+      backoff = options_.initial_backoff;
+      last = update;
+      have_last = true;
+      if (json()) continue;
+      const std::string line = ProgressLine(update);
+      if (tty) {
+        const int width = DisplayWidth(line);
+        out_ << '\r' << line << std::string(static_cast<size_t>(std::max(0, last_width - width)), ' ');
+        last_width = width;
+      } else {
+        out_ << line << '\n';
+      }
+      out_.flush();
+    }
+    const ::grpc::Status status = reader->Finish();
+    bool interrupted;
+    {
+      absl::MutexLock lock(&mu_);
+      active_stream_ = nullptr;
+      interrupted = interrupted_;
+    }
+    if (interrupted) break;
+    if (status.ok()) {
+      end_line();
+      if (!have_last) return absl::UnavailableError("WatchRound ended without sending the round");
+      if (!IsTerminal(last.state())) {
+        return absl::UnavailableError(absl::StrCat(
+            "the coordinator ended the watch while ", round_name, " is ",
+            RoundStateName(last.state()), "; run `govinspect round watch ", round_name,
+            "` again"));
+      }
+      if (json()) {
+        if (absl::Status s = PrintJson(last); !s.ok()) return s;
+      } else {
+        out_ << FinalRoundText(last) << "\n";
+        for (const std::string& note : last.notes()) out_ << "说明：" << note << "\n";
+      }
+      return last.state() == Round::DONE ? kExitOk : kExitFailure;
+    }
+    if (status.error_code() == ::grpc::StatusCode::UNAVAILABLE &&
+        ++failures < std::max(1, options_.max_attempts)) {
+      absl::SleepFor(backoff);
+      backoff *= 2;
+      continue;
+    }
+    end_line();
+    return Describe("coordinator", "WatchRound", status);
+  }
+  end_line();
+  err_ << "已中断（轮次仍在进行；可用 govinspect round watch " << round_name << " 继续查看）\n";
+  return kExitInterrupted;
+}
+
+Cli::Result Cli::RoundExport(const Invocation& inv) {
+  absl::StatusOr<std::string> name = ResourceName("rounds", inv.args.at(0));
+  if (!name.ok()) return name.status();
+  const std::string file = FlagValue(inv, "file");
+  if (file.empty()) return UsageError("round export needs -o FILE");
+
+  GetRoundRequest get;
+  get.set_name(*name);
+  Round round;
+  absl::Status status =
+      Call("coordinator", "GetRound", /*idempotent=*/true,
+           [&](::grpc::ClientContext* c) { return clients_->rounds().GetRound(c, get, &round); });
+  if (!status.ok()) return status;
+
+  ListObservationsResponse merged;
+  std::function<::grpc::Status(::grpc::ClientContext*, const std::string&,
+                               ListObservationsResponse*)>
+      fetch = [&](::grpc::ClientContext* c, const std::string& token, ListObservationsResponse* r) {
+        ListObservationsRequest req;
+        req.set_parent(*name);
+        req.set_page_size(1000);
+        req.set_page_token(token);
+        return clients_->rounds().ListObservations(c, req, r);
+      };
+  status = ListPages("ListObservations", /*all=*/true, "", fetch, &merged);
+  if (!status.ok()) return status;
+
+  std::vector<Observation> observations(merged.observations().begin(),
+                                        merged.observations().end());
+  absl::StatusOr<std::string> doc = ExportDocument(round, observations);
+  if (!doc.ok()) return doc.status();
+  if (file == "-") {
+    out_ << *doc;
+    return kExitOk;
+  }
+  if (absl::Status s = WriteFileAtomically(file, *doc); !s.ok()) return s;
+
+  int64_t assessed = 0, not_assessed = 0, findings = 0;
+  for (const Observation& o : observations) {
+    (o.status() == common::v1::TARGET_STATUS_ASSESSED ? assessed : not_assessed) += 1;
+    findings += o.findings_size();
+  }
+  if (json()) {
+    nlohmann::ordered_json j = {{"file", file},
+                                {"round", round.name()},
+                                {"targets", observations.size()},
+                                {"assessed", assessed},
+                                {"not_assessed", not_assessed},
+                                {"findings", findings}};
+    out_ << j.dump(2, ' ', false, nlohmann::ordered_json::error_handler_t::replace) << "\n";
+    return kExitOk;
+  }
+  out_ << "已导出 " << round.name() << " 的 " << observations.size() << " 个监测对象（已评估 "
+       << assessed << " 个，无法评估 " << not_assessed << " 个，问题 " << findings << " 条）到 "
+       << file << "\n";
+  if (!IsTerminal(round.state())) {
+    err_ << "注意：轮次 " << round.name() << " 尚未结束（" << RoundStateName(round.state())
+         << "），导出的内容不完整\n";
+  }
+  return kExitOk;
+}
+
+Cli::Result Cli::Health(const Invocation& inv) {
+  std::vector<std::string> services = ListFlag(inv, "service");
+  for (const std::string& s : services) {
+    if (clients_->health(s) == nullptr) {
+      return UsageError(absl::StrCat("--service must be one of ",
+                                     absl::StrJoin(kServiceNames, ", "), ", got \"", s, "\""));
+    }
+  }
+  if (services.empty()) services.assign(std::begin(kServiceNames), std::end(kServiceNames));
+
+  struct Outcome {
+    absl::Status status;
+    ::grpc::Status raw;
+    ::grpc::health::v1::HealthCheckResponse response;
+  };
+  std::vector<Outcome> outcomes(services.size());
+  {
+    // In parallel, so that unreachable services cost one deadline, not one each.
+    std::vector<std::thread> threads;
+    for (size_t i = 0; i < services.size(); ++i) {
+      threads.emplace_back([this, &services, &outcomes, i] {
+        ::grpc::health::v1::HealthCheckRequest request;
+        ::grpc::health::v1::Health::StubInterface* stub = clients_->health(services[i]);
+        outcomes[i].status = Call(services[i], "Health/Check", /*idempotent=*/true,
+                                  [&](::grpc::ClientContext* c) {
+                                    outcomes[i].raw =
+                                        stub->Check(c, request, &outcomes[i].response);
+                                    return outcomes[i].raw;
+                                  });
+      });
+    }
+    for (std::thread& t : threads) t.join();
+  }
+
+  absl::Status first_failure;
+  Table table({"service", "address", "status"});
+  table.set_show_header(false);
+  nlohmann::ordered_json list = nlohmann::ordered_json::array();
+  for (size_t i = 0; i < services.size(); ++i) {
+    const Outcome& o = outcomes[i];
+    std::string state;
+    std::string error;
+    if (!o.status.ok()) {
+      state = absl::StatusCodeToString(o.status.code());
+      error = o.raw.error_message();
+      if (first_failure.ok()) first_failure = o.status;
+    } else {
+      state = ::grpc::health::v1::HealthCheckResponse::ServingStatus_Name(o.response.status());
+      if (o.response.status() != ::grpc::health::v1::HealthCheckResponse::SERVING &&
+          first_failure.ok()) {
+        first_failure = absl::UnavailableError(absl::StrCat(services[i], " is ", state));
+      }
+    }
+    table.AddRow({services[i], Address(services[i]),
+                  error.empty() ? state : absl::StrCat(state, ": ", error)});
+    list.push_back({{"service", services[i]},
+                    {"address", Address(services[i])},
+                    {"status", state},
+                    {"error", error}});
+  }
+  if (json()) {
+    nlohmann::ordered_json doc = {{"ok", first_failure.ok()}, {"services", std::move(list)}};
+    out_ << doc.dump(2, ' ', false, nlohmann::ordered_json::error_handler_t::replace) << "\n";
+  } else {
+    table.Render(out_);
+  }
+  if (first_failure.ok()) return kExitOk;
+  return Reported(first_failure);  // the table already says what failed
+}
+
+}  // namespace govinspect::cli

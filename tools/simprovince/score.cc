@@ -1,0 +1,165 @@
+#include "tools/simprovince/score.h"
+
+#include <set>
+#include <utility>
+
+#include "absl/status/status.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "tools/simprovince/truth.h"
+
+namespace govinspect::simprovince {
+
+using nlohmann::json;
+
+namespace {
+
+using Key = std::pair<std::string, std::string>;  // kind, match value
+
+std::string Str(const json& j, const char* field) {
+  auto it = j.find(field);
+  return it != j.end() && it->is_string() ? it->get<std::string>() : std::string();
+}
+
+std::string Indicator(const std::string& kind, const std::string& type, const json& f) {
+  std::string ind = IndicatorFor(kind, type);
+  if (ind.empty()) ind = Str(f, "indicator");
+  return ind.empty() ? "unknown" : ind;
+}
+
+json CountsJson(const Counts& c) {
+  return json{{"tp", c.tp}, {"fp", c.fp}, {"fn", c.fn}, {"precision", c.Precision()}, {"recall", c.Recall()}};
+}
+
+}  // namespace
+
+absl::StatusOr<DetectionScore> ScoreDetection(const json& truth, const json& obs) {
+  if (!truth.is_object() || !truth.contains("targets") || !truth["targets"].is_array()) {
+    return absl::InvalidArgumentError("truth: missing \"targets\" array");
+  }
+  if (!obs.is_object() || !obs.contains("targets") || !obs["targets"].is_array()) {
+    return absl::InvalidArgumentError("observations: missing \"targets\" array");
+  }
+  DetectionScore out;
+  struct TruthTarget {
+    std::string type;
+    bool registered = true;
+    std::map<Key, std::string> findings;  // key -> indicator
+    std::set<Key> traps;
+  };
+  std::map<std::string, TruthTarget> truth_targets;
+  for (const json& t : truth["targets"]) {
+    std::string name = Str(t, "target");
+    TruthTarget& tt = truth_targets[name];
+    tt.type = TargetType(name);
+    tt.registered = !t.contains("in_registry") || t["in_registry"] != false;
+    if (t.contains("findings") && t["findings"].is_array()) {
+      for (const json& f : t["findings"]) {
+        std::string kind = Str(f, "kind");
+        tt.findings[{kind, MatchValue(f)}] = Indicator(kind, tt.type, f);
+      }
+    }
+    if (t.contains("must_not_report") && t["must_not_report"].is_array()) {
+      for (const json& f : t["must_not_report"]) tt.traps.insert({Str(f, "kind"), MatchValue(f)});
+    }
+  }
+  auto add = [&](const std::string& kind, const std::string& indicator, int Counts::*field) {
+    out.by_kind[kind].*field += 1;
+    out.by_indicator[indicator].*field += 1;
+    out.overall.*field += 1;
+  };
+  auto all_fn = [&](const TruthTarget& tt) {
+    for (const auto& [key, ind] : tt.findings) add(key.first, ind, &Counts::fn);
+  };
+  std::set<std::string> seen;
+  for (const json& t : obs["targets"]) {
+    if (!t.is_object()) return absl::InvalidArgumentError("observations: a target is not an object");
+    std::string name = Str(t, "target");
+    if (name.empty()) return absl::InvalidArgumentError("observations: a target has no \"target\" name");
+    if (!seen.insert(name).second) return absl::InvalidArgumentError(absl::StrCat("observations: duplicate target ", name));
+    const std::string type = TargetType(name);
+    auto tt = truth_targets.find(name);
+    if (Str(t, "status") == "NOT_ASSESSED") {
+      out.not_assessed.push_back(name);
+      if (tt != truth_targets.end()) all_fn(tt->second);
+      continue;
+    }
+    std::map<Key, std::string> observed;
+    if (t.contains("findings") && t["findings"].is_array()) {
+      for (const json& f : t["findings"]) {
+        std::string kind = Str(f, "kind");
+        if (FindFindingKind(kind) == nullptr) ++out.unknown_kinds;
+        observed.emplace(Key{kind, MatchValue(f)}, Indicator(kind, type, f));
+      }
+    }
+    for (const auto& [key, ind] : observed) {
+      if (tt != truth_targets.end() && tt->second.findings.count(key)) {
+        add(key.first, ind, &Counts::tp);
+      } else {
+        add(key.first, ind, &Counts::fp);
+        if (tt != truth_targets.end() && tt->second.traps.count(key)) {
+          out.traps_reported.push_back(json{{"target", name}, {"kind", key.first}, {"key", key.second}});
+        }
+      }
+    }
+    if (tt != truth_targets.end()) {
+      for (const auto& [key, ind] : tt->second.findings) {
+        if (!observed.count(key)) add(key.first, ind, &Counts::fn);
+      }
+    }
+  }
+  for (const auto& [name, tt] : truth_targets) {
+    if (seen.count(name) || !tt.registered) continue;
+    if (tt.type == "unit" && tt.findings.empty()) continue;
+    out.missing_targets.push_back(name);
+    all_fn(tt);
+  }
+  return out;
+}
+
+json DetectionScore::ToJson() const {
+  json kinds = json::object(), inds = json::object();
+  for (const auto& [k, c] : by_kind) kinds[k] = CountsJson(c);
+  for (const auto& [k, c] : by_indicator) inds[k] = CountsJson(c);
+  return json{{"overall", CountsJson(overall)},
+              {"by_kind", kinds},
+              {"by_indicator", inds},
+              {"traps_reported", traps_reported},
+              {"not_assessed_targets", not_assessed},
+              {"missing_targets", missing_targets},
+              {"unknown_kinds", unknown_kinds}};
+}
+
+std::string DetectionScore::ToTable() const {
+  std::string out;
+  auto section = [&](const char* title, const std::map<std::string, Counts>& m) {
+    absl::StrAppendFormat(&out, "%-34s %6s %6s %6s %9s %7s\n", title, "TP", "FP", "FN", "precision", "recall");
+    for (const auto& [k, c] : m) {
+      absl::StrAppendFormat(&out, "%-34s %6d %6d %6d %9.3f %7.3f\n", k, c.tp, c.fp, c.fn, c.Precision(), c.Recall());
+    }
+    out += "\n";
+  };
+  section("finding kind", by_kind);
+  section("indicator", by_indicator);
+  absl::StrAppendFormat(&out, "%-34s %6d %6d %6d %9.3f %7.3f\n", "OVERALL", overall.tp, overall.fp, overall.fn,
+                        overall.Precision(), overall.Recall());
+  if (!traps_reported.empty()) {
+    absl::StrAppendFormat(&out, "\ntraps reported (must not be reported; counted as FP): %d\n", traps_reported.size());
+    for (const json& t : traps_reported) {
+      absl::StrAppendFormat(&out, "  %s %s %s\n", t["target"].get<std::string>(), t["kind"].get<std::string>(),
+                            t["key"].get<std::string>());
+    }
+  }
+  if (!not_assessed.empty()) {
+    absl::StrAppendFormat(&out, "\nNOT_ASSESSED targets (their truth findings counted as FN): %d\n", not_assessed.size());
+    for (const std::string& t : not_assessed) absl::StrAppend(&out, "  ", t, "\n");
+  }
+  if (!missing_targets.empty()) {
+    absl::StrAppendFormat(&out, "\ntargets absent from the export (their truth findings counted as FN): %d\n",
+                          missing_targets.size());
+  }
+  if (unknown_kinds > 0) absl::StrAppendFormat(&out, "\nfindings with unknown kinds (FP): %d\n", unknown_kinds);
+  return out;
+}
+
+}  // namespace govinspect::simprovince

@@ -1,0 +1,41 @@
+// score-detection: compares a round export (docs/observations-export.md) with truth.json.
+#ifndef GOVINSPECT_TOOLS_SIMPROVINCE_SCORE_H_
+#define GOVINSPECT_TOOLS_SIMPROVINCE_SCORE_H_
+
+#include <map>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "nlohmann/json.hpp"
+
+namespace govinspect::simprovince {
+
+struct Counts {
+  int tp = 0, fp = 0, fn = 0;
+  double Precision() const { return tp + fp == 0 ? 1.0 : static_cast<double>(tp) / (tp + fp); }
+  double Recall() const { return tp + fn == 0 ? 1.0 : static_cast<double>(tp) / (tp + fn); }
+};
+
+struct DetectionScore {
+  std::map<std::string, Counts> by_kind;
+  std::map<std::string, Counts> by_indicator;
+  Counts overall;
+  // Reported findings that the truth lists as must-not-report: target, kind, key.
+  std::vector<nlohmann::json> traps_reported;
+  // Targets the export marks NOT_ASSESSED (their truth findings are counted as FN).
+  std::vector<std::string> not_assessed;
+  // Registered truth targets absent from the export (counted as FN).
+  std::vector<std::string> missing_targets;
+  // Reported findings with a kind not in docs/finding-kinds.md (counted as FP).
+  int unknown_kinds = 0;
+
+  nlohmann::json ToJson() const;
+  std::string ToTable() const;
+};
+
+absl::StatusOr<DetectionScore> ScoreDetection(const nlohmann::json& truth, const nlohmann::json& observations);
+
+}  // namespace govinspect::simprovince
+
+#endif  // GOVINSPECT_TOOLS_SIMPROVINCE_SCORE_H_
