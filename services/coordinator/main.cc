@@ -9,9 +9,6 @@ ABSL_FLAG(std::string, scoring_address, "127.0.0.1:50055",
           "Scoring service address; empty = skip scoring with a note");
 ABSL_FLAG(std::string, report_address, "127.0.0.1:50056",
           "Report service address; empty = skip the report with a note");
-ABSL_FLAG(absl::Duration, lease, absl::Seconds(120),
-          "Lease of a queue task; must match the workers'");
-ABSL_FLAG(int, max_deliveries, 5, "Deliveries before a task is dead-lettered; must match the workers'");
 ABSL_FLAG(int, executor_threads, 4, "Threads for blocking RPC work");
 
 int main(int argc, char** argv) {
@@ -28,8 +25,8 @@ int main(int argc, char** argv) {
   options.api_token = common->api_token;
   options.scoring_address = absl::GetFlag(FLAGS_scoring_address);
   options.report_address = absl::GetFlag(FLAGS_report_address);
-  options.lease = absl::GetFlag(FLAGS_lease);
-  options.max_deliveries = absl::GetFlag(FLAGS_max_deliveries);
+  options.lease = common->worker.queue.lease;
+  options.max_deliveries = common->worker.queue.max_deliveries;
   options.executor_threads = absl::GetFlag(FLAGS_executor_threads);
 
   govinspect::coordinator::CoordinatorServer server;

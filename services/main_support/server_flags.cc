@@ -27,6 +27,12 @@ ABSL_FLAG(std::string, tls_key_file, "", "PEM private key of --tls_cert_file");
 ABSL_FLAG(std::string, tls_client_ca_file, "",
           "PEM CA: require client certificates signed by it (they count as authenticated)");
 ABSL_FLAG(std::string, log_level, "INFO", "DEBUG, INFO, WARNING or ERROR");
+ABSL_FLAG(absl::Duration, lease, absl::Seconds(120),
+          "Lease of a queue task: a task held longer without renewal goes to another worker "
+          "(same value on the coordinator and the workers)");
+ABSL_FLAG(int, max_deliveries, 5,
+          "Deliveries of a task before it is dead-lettered (same value everywhere)");
+ABSL_FLAG(int, worker_threads, 4, "Queue worker threads (crawler, newmedia, dataopen); 0 = none");
 
 namespace govinspect::main_support {
 namespace {
@@ -77,6 +83,18 @@ absl::StatusOr<CommonServerConfig> ReadCommonServerFlags(const std::string& name
   c.redis.db = absl::GetFlag(FLAGS_redis_db);
   c.key_prefix = absl::GetFlag(FLAGS_key_prefix);
   c.api_token = absl::GetFlag(FLAGS_api_token);
+  c.worker.redis = c.redis;
+  c.worker.threads = absl::GetFlag(FLAGS_worker_threads);
+  c.worker.queue.key_prefix = c.key_prefix;
+  c.worker.queue.lease = absl::GetFlag(FLAGS_lease);
+  c.worker.queue.max_deliveries = absl::GetFlag(FLAGS_max_deliveries);
+  if (c.worker.queue.lease < absl::Seconds(1)) {
+    return absl::InvalidArgumentError("--lease must be at least 1s");
+  }
+  if (c.worker.queue.max_deliveries < 1) {
+    return absl::InvalidArgumentError("--max_deliveries must be at least 1");
+  }
+  if (c.worker.threads < 0) return absl::InvalidArgumentError("--worker_threads must be ≥ 0");
   std::string level = absl::GetFlag(FLAGS_log_level);
   if (level != "DEBUG" && level != "INFO" && level != "WARNING" && level != "ERROR") {
     return absl::InvalidArgumentError(absl::StrCat("--log_level \"", level, "\" is not one of DEBUG, INFO, WARNING, ERROR"));

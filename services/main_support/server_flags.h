@@ -9,6 +9,7 @@
 #include "absl/status/statusor.h"
 #include "common/grpc/server_runner.h"
 #include "common/redis/redis_client.h"
+#include "common/worker/queue_worker.h"
 
 namespace govinspect::main_support {
 
@@ -17,6 +18,9 @@ struct CommonServerConfig {
   common::RedisOptions redis;
   std::string key_prefix;
   std::string api_token;
+  // Queue worker settings (kind left empty); lease and max_deliveries also used by the
+  // coordinator.
+  common::QueueWorkerOptions worker;
 };
 
 // Reads the shared flags (after absl::ParseCommandLine) for the service `name`, whose default

@@ -10,10 +10,9 @@
 #include <cstdio>
 #include <cstring>
 #include <iterator>
+#include <nlohmann/json.hpp>
 #include <thread>
 #include <utility>
-
-#include <nlohmann/json.hpp>
 
 #include "absl/random/random.h"
 #include "absl/strings/ascii.h"
@@ -115,7 +114,7 @@ struct CommandSpec {
   const char* args;  // for usage
   int min_args;
   int max_args;
-  const char* flags;  // space-separated long names
+  const char* flags;  // space-separated long names; "!name" is required
   const char* summary;
 };
 
@@ -124,14 +123,14 @@ constexpr CommandSpec kCommands[] = {
      "import a registry bundle (units.csv, sites.csv, accounts.csv, portals.csv)"},
     {"registry", "list", "units|sites|accounts|portals", 1, 1, "unit page-size page-token all",
      "list the registry (--unit filters sites and accounts)"},
-    {"round", "start", "", 0, 0, "as-of ruleset id name unit kinds request-id watch",
+    {"round", "start", "", 0, 0, "!as-of ruleset id name unit kinds request-id watch",
      "create a round"},
     {"round", "get", "ROUND", 1, 1, "", "show a round"},
     {"round", "list", "", 0, 0, "page-size page-token all", "list rounds, newest first"},
     {"round", "cancel", "ROUND", 1, 1, "", "cancel a round that has not finished"},
     {"round", "watch", "ROUND", 1, 1, "",
      "follow a round's progress until it ends (exit 0 DONE, 1 FAILED/CANCELLED)"},
-    {"round", "export", "ROUND", 1, 1, "file",
+    {"round", "export", "ROUND", 1, 1, "!file",
      "write the round's observations as JSON (docs/observations-export.md)"},
     {"health", "", "", 0, 0, "service", "check grpc.health.v1 of every service"},
 };
@@ -162,9 +161,19 @@ const CommandSpec* FindCommand(absl::string_view group, absl::string_view verb) 
   return nullptr;
 }
 
-bool CommandTakesFlag(const CommandSpec& command, absl::string_view flag) {
+// The command's flags as (long name, required).
+std::vector<std::pair<std::string, bool>> CommandFlags(const CommandSpec& command) {
+  std::vector<std::pair<std::string, bool>> out;
   for (absl::string_view f : absl::StrSplit(command.flags, ' ', absl::SkipEmpty())) {
-    if (f == flag) return true;
+    const bool required = absl::ConsumePrefix(&f, "!");
+    out.emplace_back(std::string(f), required);
+  }
+  return out;
+}
+
+bool CommandTakesFlag(const CommandSpec& command, absl::string_view flag) {
+  for (const auto& [name, required] : CommandFlags(command)) {
+    if (name == flag) return true;
   }
   return false;
 }
@@ -181,11 +190,18 @@ std::string CommandLine(const CommandSpec& c) {
   std::string line = absl::StrCat("govinspect ", c.group);
   if (*c.verb != '\0') absl::StrAppend(&line, " ", c.verb);
   if (*c.args != '\0') absl::StrAppend(&line, " ", c.args);
-  for (absl::string_view f : absl::StrSplit(c.flags, ' ', absl::SkipEmpty())) {
-    const FlagSpec* spec = FindFlag(f);
+  for (const auto& [name, required] : CommandFlags(c)) {
+    const FlagSpec* spec = FindFlag(name);
     if (spec == nullptr) continue;
-    absl::StrAppend(&line, " [--", f, spec->takes_value ? absl::StrCat(" ", spec->value_name) : "",
-                    spec->repeated ? " ..." : "", "]");
+    const std::string flag = spec->short_name != 0
+                                 ? absl::StrCat("-", std::string(1, spec->short_name))
+                                 : absl::StrCat("--", name);
+    const std::string value = spec->takes_value ? absl::StrCat(" ", spec->value_name) : "";
+    if (required) {
+      absl::StrAppend(&line, " ", flag, value);
+    } else {
+      absl::StrAppend(&line, " [", flag, value, spec->repeated ? " ..." : "", "]");
+    }
   }
   return line;
 }
@@ -397,8 +413,7 @@ std::string FinalRoundText(const Round& round) {
       return absl::StrCat("轮次 ", round.name(), " 失败",
                           round.error().empty() ? "" : absl::StrCat("：", round.error()));
     case Round::CANCELLED: return absl::StrCat("轮次 ", round.name(), " 已取消");
-    default:
-      return absl::StrCat("轮次 ", round.name(), " 状态 ", RoundStateName(round.state()));
+    default: return absl::StrCat("轮次 ", round.name(), " 状态 ", RoundStateName(round.state()));
   }
 }
 
@@ -423,16 +438,13 @@ int ExitCodeFor(const absl::Status& status) {
   switch (status.code()) {
     case absl::StatusCode::kInvalidArgument:
     case absl::StatusCode::kFailedPrecondition:
-    case absl::StatusCode::kOutOfRange:
-      return kExitInvalid;
+    case absl::StatusCode::kOutOfRange: return kExitInvalid;
     case absl::StatusCode::kNotFound: return kExitNotFound;
     case absl::StatusCode::kAlreadyExists: return kExitAlreadyExists;
     case absl::StatusCode::kUnauthenticated:
-    case absl::StatusCode::kPermissionDenied:
-      return kExitAuth;
+    case absl::StatusCode::kPermissionDenied: return kExitAuth;
     case absl::StatusCode::kUnavailable:
-    case absl::StatusCode::kDeadlineExceeded:
-      return kExitUnavailable;
+    case absl::StatusCode::kDeadlineExceeded: return kExitUnavailable;
     case absl::StatusCode::kResourceExhausted: return kExitResourceExhausted;
     default: return kExitFailure;
   }
@@ -445,9 +457,9 @@ std::string Usage(const std::string& group) {
   for (const CommandSpec& c : kCommands) {
     if (known && group != c.group) continue;
     absl::StrAppend(&out, "  ", CommandLine(c), "\n      ", c.summary, "\n");
-    for (absl::string_view f : absl::StrSplit(c.flags, ' ', absl::SkipEmpty())) {
-      if (std::find(command_flags.begin(), command_flags.end(), f) == command_flags.end()) {
-        command_flags.emplace_back(f);
+    for (const auto& [name, required] : CommandFlags(c)) {
+      if (std::find(command_flags.begin(), command_flags.end(), name) == command_flags.end()) {
+        command_flags.push_back(name);
       }
     }
   }
@@ -470,11 +482,22 @@ std::string Usage(const std::string& group) {
   return out;
 }
 
+std::string ShortUsage(const std::string& group) {
+  const bool known = IsGroup(group);
+  std::string out = "Usage:\n";
+  for (const CommandSpec& c : kCommands) {
+    if (!known || group == c.group) absl::StrAppend(&out, "  ", CommandLine(c), "\n");
+  }
+  absl::StrAppend(&out, "Run `govinspect ", known ? absl::StrCat(group, " ") : "",
+                  "--help` for the flags.\n");
+  return out;
+}
+
 std::string UsageFor(const std::vector<std::string>& args) {
   for (const std::string& a : args) {
-    if (IsGroup(a)) return Usage(a);
+    if (IsGroup(a)) return ShortUsage(a);
   }
-  return Usage("");
+  return ShortUsage("");
 }
 
 absl::StatusOr<Invocation> ParseCommandLine(const std::vector<std::string>& args,
@@ -591,6 +614,16 @@ absl::StatusOr<Invocation> ParseCommandLine(const std::vector<std::string>& args
     }
     inv.flags[name] = values;
   }
+  for (const auto& [name, required] : CommandFlags(*command)) {
+    if (required && inv.flags.count(name) == 0) {
+      const FlagSpec* spec = FindFlag(name);
+      return UsageError(absl::StrCat("\"", inv.group, " ", inv.verb, "\" needs ",
+                                     spec->short_name != 0
+                                         ? absl::StrCat("-", std::string(1, spec->short_name))
+                                         : absl::StrCat("--", name),
+                                     spec->takes_value ? absl::StrCat(" ", spec->value_name) : ""));
+    }
+  }
   auto global = [&flags](const std::string& name) -> std::string {
     auto it = flags.find(name);
     return it == flags.end() ? "" : it->second.back();
@@ -612,8 +645,8 @@ absl::StatusOr<Invocation> ParseCommandLine(const std::vector<std::string>& args
     const std::string d = global("deadline");
     if (!absl::ParseDuration(d, &o.deadline) || o.deadline <= absl::ZeroDuration() ||
         o.deadline == absl::InfiniteDuration()) {
-      return UsageError(
-          absl::StrCat("--deadline must be a positive duration like 10s or 500ms, got \"", d, "\""));
+      return UsageError(absl::StrCat(
+          "--deadline must be a positive duration like 10s or 500ms, got \"", d, "\""));
     }
   }
   o.token = global("token");
@@ -621,7 +654,8 @@ absl::StatusOr<Invocation> ParseCommandLine(const std::vector<std::string>& args
   int port = kDefaultPortBase;
   for (const char* service : kServiceNames) {
     std::string address = global(service);
-    if (address.empty()) address = from_env(absl::StrCat("GOVINSPECT_", absl::AsciiStrToUpper(service)));
+    if (address.empty())
+      address = from_env(absl::StrCat("GOVINSPECT_", absl::AsciiStrToUpper(service)));
     if (address.empty()) address = absl::StrCat("127.0.0.1:", port);
     o.addresses[service] = address;
     ++port;
@@ -680,7 +714,7 @@ int Cli::Run(const Invocation& inv) {
   if (result.ok()) return *result;
   const absl::Status& status = result.status();
   if (IsUsageError(status)) {
-    err_ << "govinspect: " << status.message() << "\n\n" << Usage(inv.group);
+    err_ << "govinspect: " << status.message() << "\n\n" << ShortUsage(inv.group);
     return kExitUsage;
   }
   if (!IsReported(status)) err_ << "error: " << status.message() << "\n";
@@ -734,14 +768,11 @@ absl::Status Cli::Describe(const std::string& service, absl::string_view method,
       break;
     case absl::StatusCode::kUnauthenticated:
     case absl::StatusCode::kPermissionDenied:
-      message = absl::StrCat(method, ": ", s.message(),
-                             options_.token.empty()
-                                 ? " (no token given: pass --token or set GOVINSPECT_TOKEN)"
-                                 : "");
+      message = absl::StrCat(
+          method, ": ", s.message(),
+          options_.token.empty() ? " (no token given: pass --token or set GOVINSPECT_TOKEN)" : "");
       break;
-    default:
-      message = absl::StrCat(method, ": ", s.message());
-      break;
+    default: message = absl::StrCat(method, ": ", s.message()); break;
   }
   return absl::Status(s.code(), message);
 }
@@ -774,11 +805,11 @@ absl::Status Cli::ListPages(
   std::string token = first_token;
   while (true) {
     Response page;
-    absl::Status status = Call("coordinator", method, /*idempotent=*/true,
-                               [&](::grpc::ClientContext* context) {
-                                 page.Clear();
-                                 return fetch(context, token, &page);
-                               });
+    absl::Status status =
+        Call("coordinator", method, /*idempotent=*/true, [&](::grpc::ClientContext* context) {
+          page.Clear();
+          return fetch(context, token, &page);
+        });
     if (!status.ok()) return status;
     const std::string next = page.next_page_token();
     merged->MergeFrom(page);
@@ -807,12 +838,11 @@ Cli::Result Cli::RegistryImport(const Invocation& inv) {
   request->set_validate_only(BoolFlag(inv, "validate-only", false));
   ImportRegistryResponse response;
   ::grpc::Status raw;
-  absl::Status status = Call("coordinator", "ImportRegistry", /*idempotent=*/false,
-                             [&](::grpc::ClientContext* context) {
-                               raw = clients_->registry().ImportRegistry(context, *request,
-                                                                         &response);
-                               return raw;
-                             });
+  absl::Status status = Call(
+      "coordinator", "ImportRegistry", /*idempotent=*/false, [&](::grpc::ClientContext* context) {
+        raw = clients_->registry().ImportRegistry(context, *request, &response);
+        return raw;
+      });
   if (!status.ok()) {
     if (status.code() == absl::StatusCode::kInvalidArgument) {
       err_ << (request->validate_only() ? "注册表有误：\n" : "注册表有误，未导入任何内容：\n")
@@ -834,8 +864,8 @@ Cli::Result Cli::RegistryImport(const Invocation& inv) {
 Cli::Result Cli::RegistryList(const Invocation& inv) {
   const std::string& what = inv.args.at(0);
   if (what != "units" && what != "sites" && what != "accounts" && what != "portals") {
-    return UsageError(absl::StrCat("registry list takes units, sites, accounts or portals, got \"",
-                                   what, "\""));
+    return UsageError(
+        absl::StrCat("registry list takes units, sites, accounts or portals, got \"", what, "\""));
   }
   std::string unit;
   if (HasFlag(inv, "unit")) {
@@ -873,7 +903,8 @@ Cli::Result Cli::RegistryList(const Invocation& inv) {
           req.set_page_token(token);
           return clients_->registry().ListUnits(c, req, r);
         };
-    if (absl::Status s = ListPages("ListUnits", all, first_token, fetch, &merged); !s.ok()) return s;
+    if (absl::Status s = ListPages("ListUnits", all, first_token, fetch, &merged); !s.ok())
+      return s;
     Table t({"ID", "名称", "简称", "类型", "上级", "公共服务", "开放数据机构", "数据集指标"});
     for (const Unit& u : merged.units()) {
       t.AddRow({ResourceId(u.name()), u.display_name(), u.short_name(), UnitKindText(u.kind()),
@@ -892,18 +923,18 @@ Cli::Result Cli::RegistryList(const Invocation& inv) {
           req.set_unit(unit);
           return clients_->registry().ListSites(c, req, r);
         };
-    if (absl::Status s = ListPages("ListSites", all, first_token, fetch, &merged); !s.ok()) return s;
+    if (absl::Status s = ListPages("ListSites", all, first_token, fetch, &merged); !s.ok())
+      return s;
     Table t({"ID", "单位", "名称", "类型", "首页", "标识码"});
     for (const Site& x : merged.sites()) {
-      t.AddRow({ResourceId(x.name()), ResourceId(x.unit()), x.display_name(), SiteKindText(x.kind()),
-                x.home_url(), x.site_code()});
+      t.AddRow({ResourceId(x.name()), ResourceId(x.unit()), x.display_name(),
+                SiteKindText(x.kind()), x.home_url(), x.site_code()});
     }
     return finish(merged, t, merged.total_size(), merged.next_page_token());
   }
   if (what == "accounts") {
     ListAccountsResponse merged;
-    std::function<::grpc::Status(::grpc::ClientContext*, const std::string&,
-                                 ListAccountsResponse*)>
+    std::function<::grpc::Status(::grpc::ClientContext*, const std::string&, ListAccountsResponse*)>
         fetch = [&](::grpc::ClientContext* c, const std::string& token, ListAccountsResponse* r) {
           ListAccountsRequest req;
           req.set_page_size(*page_size);
@@ -930,7 +961,8 @@ Cli::Result Cli::RegistryList(const Invocation& inv) {
         req.set_page_token(token);
         return clients_->registry().ListPortals(c, req, r);
       };
-  if (absl::Status s = ListPages("ListPortals", all, first_token, fetch, &merged); !s.ok()) return s;
+  if (absl::Status s = ListPages("ListPortals", all, first_token, fetch, &merged); !s.ok())
+    return s;
   Table t({"ID", "名称", "API"});
   for (const Portal& p : merged.portals()) {
     t.AddRow({ResourceId(p.name()), p.display_name(), p.api_url()});
@@ -977,8 +1009,9 @@ Cli::Result Cli::RoundStart(const Invocation& inv) {
 
   Round created;
   absl::Status status =
-      Call("coordinator", "CreateRound", /*idempotent=*/false,
-           [&](::grpc::ClientContext* c) { return clients_->rounds().CreateRound(c, request, &created); });
+      Call("coordinator", "CreateRound", /*idempotent=*/false, [&](::grpc::ClientContext* c) {
+        return clients_->rounds().CreateRound(c, request, &created);
+      });
   if (!status.ok()) {
     switch (status.code()) {
       case absl::StatusCode::kUnavailable:
@@ -988,11 +1021,11 @@ Cli::Result Cli::RoundStart(const Invocation& inv) {
       case absl::StatusCode::kCancelled:
         // The round may or may not exist now; the same request_id makes the retry safe.
         return absl::Status(status.code(),
-                            absl::StrCat(status.message(), "\nthe round may have been created; "
-                                         "retry with --request-id ", request.request_id(),
-                                         " so that it is not created twice"));
-      default:
-        return status;
+                            absl::StrCat(status.message(),
+                                         "\nthe round may have been created; "
+                                         "retry with --request-id ",
+                                         request.request_id(), " so that it is not created twice"));
+      default: return status;
     }
   }
   if (BoolFlag(inv, "watch", false)) {
@@ -1021,9 +1054,9 @@ Cli::Result Cli::RoundGet(const Invocation& inv) {
   GetRoundRequest request;
   request.set_name(*name);
   Round round;
-  absl::Status status =
-      Call("coordinator", "GetRound", /*idempotent=*/true,
-           [&](::grpc::ClientContext* c) { return clients_->rounds().GetRound(c, request, &round); });
+  absl::Status status = Call(
+      "coordinator", "GetRound", /*idempotent=*/true,
+      [&](::grpc::ClientContext* c) { return clients_->rounds().GetRound(c, request, &round); });
   if (!status.ok()) return status;
   if (json()) {
     if (absl::Status s = PrintJson(round); !s.ok()) return s;
@@ -1133,7 +1166,8 @@ Cli::Result Cli::RoundWatch(const std::string& round_name) {
       const std::string line = ProgressLine(update);
       if (tty) {
         const int width = DisplayWidth(line);
-        out_ << '\r' << line << std::string(static_cast<size_t>(std::max(0, last_width - width)), ' ');
+        out_ << '\r' << line
+             << std::string(static_cast<size_t>(std::max(0, last_width - width)), ' ');
         last_width = width;
       } else {
         out_ << line << '\n';
@@ -1154,8 +1188,7 @@ Cli::Result Cli::RoundWatch(const std::string& round_name) {
       if (!IsTerminal(last.state())) {
         return absl::UnavailableError(absl::StrCat(
             "the coordinator ended the watch while ", round_name, " is ",
-            RoundStateName(last.state()), "; run `govinspect round watch ", round_name,
-            "` again"));
+            RoundStateName(last.state()), "; run `govinspect round watch ", round_name, "` again"));
       }
       if (json()) {
         if (absl::Status s = PrintJson(last); !s.ok()) return s;
@@ -1206,8 +1239,7 @@ Cli::Result Cli::RoundExport(const Invocation& inv) {
   status = ListPages("ListObservations", /*all=*/true, "", fetch, &merged);
   if (!status.ok()) return status;
 
-  std::vector<Observation> observations(merged.observations().begin(),
-                                        merged.observations().end());
+  std::vector<Observation> observations(merged.observations().begin(), merged.observations().end());
   absl::StatusOr<std::string> doc = ExportDocument(round, observations);
   if (!doc.ok()) return doc.status();
   if (file == "-") {
@@ -1222,12 +1254,9 @@ Cli::Result Cli::RoundExport(const Invocation& inv) {
     findings += o.findings_size();
   }
   if (json()) {
-    nlohmann::ordered_json j = {{"file", file},
-                                {"round", round.name()},
-                                {"targets", observations.size()},
-                                {"assessed", assessed},
-                                {"not_assessed", not_assessed},
-                                {"findings", findings}};
+    nlohmann::ordered_json j = {
+        {"file", file},         {"round", round.name()},        {"targets", observations.size()},
+        {"assessed", assessed}, {"not_assessed", not_assessed}, {"findings", findings}};
     out_ << j.dump(2, ' ', false, nlohmann::ordered_json::error_handler_t::replace) << "\n";
     return kExitOk;
   }
@@ -1264,12 +1293,11 @@ Cli::Result Cli::Health(const Invocation& inv) {
       threads.emplace_back([this, &services, &outcomes, i] {
         ::grpc::health::v1::HealthCheckRequest request;
         ::grpc::health::v1::Health::StubInterface* stub = clients_->health(services[i]);
-        outcomes[i].status = Call(services[i], "Health/Check", /*idempotent=*/true,
-                                  [&](::grpc::ClientContext* c) {
-                                    outcomes[i].raw =
-                                        stub->Check(c, request, &outcomes[i].response);
-                                    return outcomes[i].raw;
-                                  });
+        outcomes[i].status =
+            Call(services[i], "Health/Check", /*idempotent=*/true, [&](::grpc::ClientContext* c) {
+              outcomes[i].raw = stub->Check(c, request, &outcomes[i].response);
+              return outcomes[i].raw;
+            });
       });
     }
     for (std::thread& t : threads) t.join();

@@ -93,7 +93,10 @@ absl::StatusOr<Invocation> ParseCommandLine(const std::vector<std::string>& args
 // Usage of one group ("registry", "round", "health"), or of everything for "" or an unknown one.
 std::string Usage(const std::string& group);
 
-// Usage of the first group named in `args` (for parse errors), else of everything.
+// The command lines of one group (of all for "" or an unknown one), for usage errors.
+std::string ShortUsage(const std::string& group);
+
+// ShortUsage of the first group named in `args` (for parse errors).
 std::string UsageFor(const std::vector<std::string>& args);
 
 // A usage error (exit code 2): INVALID_ARGUMENT carrying a marker payload.
@@ -117,7 +120,8 @@ class Clients {
 // carries RegistryService and RoundService).
 class ChannelClients : public Clients {
  public:
-  explicit ChannelClients(std::map<std::string, std::shared_ptr<::grpc::ChannelInterface>> channels);
+  explicit ChannelClients(
+      std::map<std::string, std::shared_ptr<::grpc::ChannelInterface>> channels);
 
   coordinator::v1::RegistryService::StubInterface& registry() override { return *registry_; }
   coordinator::v1::RoundService::StubInterface& rounds() override { return *rounds_; }
@@ -167,11 +171,10 @@ class Cli {
   // Fetches pages of a coordinator List method from `first_token`, following next_page_token
   // when `all` (then merged->next_page_token() is cleared), appending into `merged`.
   template <typename Response>
-  absl::Status ListPages(
-      absl::string_view method, bool all, const std::string& first_token,
-      const std::function<::grpc::Status(::grpc::ClientContext*, const std::string&, Response*)>&
-          fetch,
-      Response* merged);
+  absl::Status ListPages(absl::string_view method, bool all, const std::string& first_token,
+                         const std::function<::grpc::Status(::grpc::ClientContext*,
+                                                            const std::string&, Response*)>& fetch,
+                         Response* merged);
   void PrepareContext(::grpc::ClientContext* context, bool with_deadline) const;
   std::string Address(const std::string& service) const;
   absl::Status Describe(const std::string& service, absl::string_view method,

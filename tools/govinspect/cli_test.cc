@@ -9,18 +9,19 @@
 #include <iterator>
 #include <map>
 #include <memory>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <sstream>
 #include <string>
+#include <thread>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "absl/synchronization/mutex.h"
+#include "absl/synchronization/notification.h"
 #include "absl/time/clock.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
@@ -212,6 +213,14 @@ class FakeRounds final : public v1::RoundService::Service {
       writer->Write(failed);
       return grpc::Status::OK;
     }
+    if (req->name() == "rounds/hang") {  // until the client cancels
+      writer->Write(MakeRound(req->name(), v1::Round::RUNNING, 1, 4));
+      hang_started_.Notify();
+      const absl::Time give_up = absl::Now() + absl::Seconds(10);
+      while (!context->IsCancelled() && absl::Now() < give_up)
+        absl::SleepFor(absl::Milliseconds(2));
+      return grpc::Status::CANCELLED;
+    }
     return grpc::Status(grpc::StatusCode::NOT_FOUND, "no such round");
   }
 
@@ -255,6 +264,7 @@ class FakeRounds final : public v1::RoundService::Service {
     absl::MutexLock lock(&mu_);
     create_error_ = std::move(s);
   }
+  absl::Notification& hang_started() { return hang_started_; }
   v1::CreateRoundRequest last_create() {
     absl::MutexLock lock(&mu_);
     return last_create_;
@@ -265,6 +275,7 @@ class FakeRounds final : public v1::RoundService::Service {
   absl::Mutex mu_;
   v1::CreateRoundRequest last_create_ ABSL_GUARDED_BY(mu_);
   grpc::Status create_error_ ABSL_GUARDED_BY(mu_);
+  absl::Notification hang_started_;
 };
 
 struct RunResult {
@@ -367,9 +378,9 @@ TEST_F(CliTest, RegistryImportValidateOnly) {
 }
 
 TEST_F(CliTest, RegistryImportPrintsServerErrorsOnInvalidArgument) {
-  registry_.set_import_error(grpc::Status(
-      grpc::StatusCode::INVALID_ARGUMENT,
-      "sites.csv:14: field home_url: \"htp://x\" is not an http(s) URL"));
+  registry_.set_import_error(
+      grpc::Status(grpc::StatusCode::INVALID_ARGUMENT,
+                   "sites.csv:14: field home_url: \"htp://x\" is not an http(s) URL"));
   RunResult r = Run({"registry", "import", kExampleRegistry});
   EXPECT_EQ(r.code, 3);
   EXPECT_THAT(r.err, HasSubstr("未导入"));
@@ -437,7 +448,8 @@ TEST_F(CliTest, BadUsageExitsTwo) {
 TEST_F(CliTest, HelpPrintsUsageAndExitsZero) {
   RunResult r = Run({"--help"});
   EXPECT_EQ(r.code, 0);
-  EXPECT_THAT(r.out, AllOf(HasSubstr("govinspect registry import"), HasSubstr("govinspect health")));
+  EXPECT_THAT(r.out,
+              AllOf(HasSubstr("govinspect registry import"), HasSubstr("govinspect health")));
   r = Run({"round", "--help"});
   EXPECT_EQ(r.code, 0);
   EXPECT_THAT(r.out, AllOf(HasSubstr("govinspect round watch ROUND"), HasSubstr("--as-of"),
@@ -476,13 +488,13 @@ TEST_F(CliTest, UnauthenticatedExitsSixAndTokenIsSent) {
 }
 
 TEST_F(CliTest, AddressesComeFromFlagsThenEnvThenDefaults) {
-  absl::StatusOr<Invocation> inv = ParseCommandLine(
-      {"health", "--crawler", "10.0.0.1:1"},
-      [](const std::string& name) -> std::optional<std::string> {
-        if (name == "GOVINSPECT_CRAWLER") return "10.0.0.2:2";
-        if (name == "GOVINSPECT_REPORT") return "10.0.0.3:3";
-        return std::nullopt;
-      });
+  absl::StatusOr<Invocation> inv =
+      ParseCommandLine({"health", "--crawler", "10.0.0.1:1"},
+                       [](const std::string& name) -> std::optional<std::string> {
+                         if (name == "GOVINSPECT_CRAWLER") return "10.0.0.2:2";
+                         if (name == "GOVINSPECT_REPORT") return "10.0.0.3:3";
+                         return std::nullopt;
+                       });
   ASSERT_TRUE(inv.ok()) << inv.status();
   EXPECT_EQ(inv->options.addresses.at("crawler"), "10.0.0.1:1");
   EXPECT_EQ(inv->options.addresses.at("report"), "10.0.0.3:3");
@@ -569,14 +581,35 @@ TEST_F(CliTest, WatchOnATerminalRedrawsOneLine) {
   EXPECT_EQ(lines.size(), 2u) << r.out;  // the progress line, then the result
 }
 
+TEST_F(CliTest, InterruptCancelsAWatch) {
+  absl::StatusOr<Invocation> inv = ParseCommandLine({"round", "watch", "hang"}, nullptr);
+  ASSERT_TRUE(inv.ok()) << inv.status();
+  std::ostringstream out, err;
+  Cli watching(inv->options, clients_.get(), out, err);
+  int code = -1;
+  std::thread runner([&] { code = watching.Run(*inv); });
+  ASSERT_TRUE(rounds_.hang_started().WaitForNotificationWithTimeout(absl::Seconds(5)));
+  EXPECT_TRUE(watching.Interrupt());
+  runner.join();
+  EXPECT_EQ(code, kExitInterrupted);
+  EXPECT_THAT(out.str(), HasSubstr("rounds/hang RUNNING"));
+  EXPECT_THAT(err.str(), HasSubstr("已中断"));
+}
+
+TEST_F(CliTest, InterruptWithoutAStreamAsksTheCallerToExit) {
+  std::ostringstream out, err;
+  Cli cli(Options(), clients_.get(), out, err);
+  EXPECT_FALSE(cli.Interrupt());
+}
+
 TEST_F(CliTest, WatchOfMissingRoundExitsFour) {
   EXPECT_EQ(Run({"round", "watch", "nope"}).code, 4);
 }
 
 TEST_F(CliTest, RoundStartSendsScopeAndARequestId) {
-  RunResult r = Run({"round", "start", "--as-of", "2020-06-30", "--id", "2020q2", "--name",
-                     "2020年第二季度", "--unit", "zs-gov,units/zs-jrj", "--unit", "zs-hpz",
-                     "--kinds", "crawl,account"});
+  RunResult r =
+      Run({"round", "start", "--as-of", "2020-06-30", "--id", "2020q2", "--name", "2020年第二季度",
+           "--unit", "zs-gov,units/zs-jrj", "--unit", "zs-hpz", "--kinds", "crawl,account"});
   ASSERT_EQ(r.code, 0) << r.err;
   EXPECT_THAT(r.out, HasSubstr("rounds/2020q2"));
   v1::CreateRoundRequest req = rounds_.last_create();
@@ -585,8 +618,7 @@ TEST_F(CliTest, RoundStartSendsScopeAndARequestId) {
   EXPECT_EQ(req.round().display_name(), "2020年第二季度");
   EXPECT_THAT(req.round().scope().units(),
               ElementsAre("units/zs-gov", "units/zs-jrj", "units/zs-hpz"));
-  EXPECT_THAT(req.round().scope().kinds(),
-              ElementsAre(v1::TASK_KIND_CRAWL, v1::TASK_KIND_ACCOUNT));
+  EXPECT_THAT(req.round().scope().kinds(), ElementsAre(v1::TASK_KIND_CRAWL, v1::TASK_KIND_ACCOUNT));
   // A version-4 UUID.
   ASSERT_EQ(req.request_id().size(), 36u) << req.request_id();
   EXPECT_EQ(req.request_id()[14], '4');

@@ -4,9 +4,8 @@
 
 #include <algorithm>
 #include <cstdint>
-#include <utility>
-
 #include <nlohmann/json.hpp>
+#include <utility>
 
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
@@ -80,9 +79,10 @@ int CodePointWidth(int32_t cp) {
 
 nlohmann::ordered_json FindingJson(const common::v1::Finding& f) {
   return nlohmann::ordered_json{
-      {"kind", f.kind()},       {"indicator", f.indicator()}, {"url", f.url()},
-      {"source_url", f.source_url()}, {"text", f.text()},     {"excerpt", f.excerpt()},
-      {"date", f.date()},       {"detail", f.detail()},
+      {"kind", f.kind()}, {"indicator", f.indicator()},
+      {"url", f.url()},   {"source_url", f.source_url()},
+      {"text", f.text()}, {"excerpt", f.excerpt()},
+      {"date", f.date()}, {"detail", f.detail()},
   };
 }
 
@@ -142,8 +142,8 @@ absl::StatusOr<std::string> ToJson(const google::protobuf::Message& message, boo
   std::string out;
   auto status = google::protobuf::util::MessageToJsonString(message, &out, options);
   if (!status.ok()) {
-    return absl::InternalError(absl::StrCat("cannot convert ", message.GetTypeName(),
-                                            " to JSON: ", status.ToString()));
+    return absl::InternalError(
+        absl::StrCat("cannot convert ", message.GetTypeName(), " to JSON: ", status.ToString()));
   }
   return out;
 }
@@ -204,8 +204,8 @@ std::string ResourceId(absl::string_view name) {
   return std::string(slash == absl::string_view::npos ? name : name.substr(slash + 1));
 }
 
-absl::StatusOr<std::string> ExportDocument(const Round& round,
-                                           const std::vector<common::v1::Observation>& observations) {
+absl::StatusOr<std::string> ExportDocument(
+    const Round& round, const std::vector<common::v1::Observation>& observations) {
   nlohmann::ordered_json targets = nlohmann::ordered_json::array();
   for (const common::v1::Observation& o : observations) {
     nlohmann::ordered_json t;
@@ -213,12 +213,8 @@ absl::StatusOr<std::string> ExportDocument(const Round& round,
     t["unit"] = o.unit();
     std::string reason = o.not_assessed_reason();
     switch (o.status()) {
-      case common::v1::TARGET_STATUS_ASSESSED:
-        t["status"] = "ASSESSED";
-        break;
-      case common::v1::TARGET_STATUS_NOT_ASSESSED:
-        t["status"] = "NOT_ASSESSED";
-        break;
+      case common::v1::TARGET_STATUS_ASSESSED: t["status"] = "ASSESSED"; break;
+      case common::v1::TARGET_STATUS_NOT_ASSESSED: t["status"] = "NOT_ASSESSED"; break;
       default:
         // A target the worker did not classify can be neither a pass nor a fail.
         t["status"] = "NOT_ASSESSED";
@@ -245,8 +241,7 @@ absl::StatusOr<std::string> ExportDocument(const Round& round,
         evidence = &o.open_data();
         evidence_key = "open_data";
         break;
-      default:
-        break;
+      default: break;
     }
     if (evidence != nullptr) {
       absl::StatusOr<std::string> json = ToJson(*evidence, /*pretty=*/false);
@@ -254,7 +249,8 @@ absl::StatusOr<std::string> ExportDocument(const Round& round,
         return absl::Status(json.status().code(),
                             absl::StrCat(o.target(), ": ", json.status().message()));
       }
-      nlohmann::ordered_json parsed = nlohmann::ordered_json::parse(*json, nullptr, /*allow_exceptions=*/false);
+      nlohmann::ordered_json parsed =
+          nlohmann::ordered_json::parse(*json, nullptr, /*allow_exceptions=*/false);
       if (parsed.is_discarded()) {
         return absl::InternalError(absl::StrCat(o.target(), ": evidence JSON does not parse"));
       }
@@ -269,7 +265,9 @@ absl::StatusOr<std::string> ExportDocument(const Round& round,
   doc["as_of"] = round.as_of();
   doc["targets"] = std::move(targets);
   // Invalid UTF-8 from a page is replaced rather than thrown on.
-  return doc.dump(2, ' ', /*ensure_ascii=*/false, nlohmann::ordered_json::error_handler_t::replace) + "\n";
+  return doc.dump(2, ' ', /*ensure_ascii=*/false,
+                  nlohmann::ordered_json::error_handler_t::replace) +
+         "\n";
 }
 
 }  // namespace govinspect::cli

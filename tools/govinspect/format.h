@@ -4,12 +4,12 @@
 // Text and JSON rendering for the CLI: aligned tables (CJK-aware), the round progress line,
 // protobuf → JSON, and the round export document (docs/observations-export.md).
 
+#include <google/protobuf/message.h>
+
 #include <ostream>
 #include <string>
 #include <utility>
 #include <vector>
-
-#include <google/protobuf/message.h>
 
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
@@ -69,8 +69,7 @@ std::string ResourceId(absl::string_view name);
 // the observation's evidence oneof keyed by its field name ({"site": {...}}), or null.
 // Output is UTF-8, indented by two spaces, with a trailing newline.
 absl::StatusOr<std::string> ExportDocument(
-    const coordinator::v1::Round& round,
-    const std::vector<common::v1::Observation>& observations);
+    const coordinator::v1::Round& round, const std::vector<common::v1::Observation>& observations);
 
 }  // namespace govinspect::cli
 

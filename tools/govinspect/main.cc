@@ -27,8 +27,7 @@ int main(int argc, char** argv) {
   const std::vector<std::string> args(argv + 1, argv + argc);
   absl::StatusOr<cli::Invocation> invocation = cli::ParseCommandLine(args, GetEnv);
   if (!invocation.ok()) {
-    std::cerr << "govinspect: " << invocation.status().message() << "\n\n"
-              << cli::UsageFor(args);
+    std::cerr << "govinspect: " << invocation.status().message() << "\n\n" << cli::UsageFor(args);
     return cli::kExitUsage;
   }
   if (invocation->help) {

@@ -29,7 +29,8 @@ bool IsBundleFile(const std::string& name) {
 absl::StatusOr<std::string> ReadFile(const fs::path& path) {
   std::error_code ec;
   const std::uintmax_t size = fs::file_size(path, ec);
-  if (ec) return absl::UnknownError(absl::StrCat("cannot read ", path.string(), ": ", ec.message()));
+  if (ec)
+    return absl::UnknownError(absl::StrCat("cannot read ", path.string(), ": ", ec.message()));
   if (size > kMaxFileBytes) {
     return absl::ResourceExhaustedError(
         absl::StrCat(path.string(), " is ", size, " bytes; the limit is ", kMaxFileBytes));
@@ -58,9 +59,9 @@ absl::StatusOr<coordinator::v1::ImportRegistryRequest> ReadRegistryBundle(const 
   if (ec) return absl::UnknownError(absl::StrCat("cannot list ", dir, ": ", ec.message()));
   if (!unknown.empty()) {
     std::sort(unknown.begin(), unknown.end());
-    return absl::InvalidArgumentError(absl::StrCat(
-        "注册表目录 ", dir, " 中有无法识别的 CSV 文件：", absl::StrJoin(unknown, ", "),
-        "（只能包含 ", absl::StrJoin(kBundleFiles, ", "), "）"));
+    return absl::InvalidArgumentError(absl::StrCat("注册表目录 ", dir, " 中有无法识别的 CSV 文件：",
+                                                   absl::StrJoin(unknown, ", "), "（只能包含 ",
+                                                   absl::StrJoin(kBundleFiles, ", "), "）"));
   }
   coordinator::v1::ImportRegistryRequest request;
   for (const char* name : kBundleFiles) {

@@ -89,7 +89,8 @@ TEST(ScoreDetectionTest, RejectsMalformedInput) {
 
 TEST(ScoreDetectionTest, PerfectExportOfTheTruthScoresOne) {
   json obs{{"targets", json::array()}};
-  for (const auto& t : Truth()["targets"]) {
+  const json truth = Truth();
+  for (const auto& t : truth["targets"]) {
     if (t.contains("in_registry")) continue;
     obs["targets"].push_back(json{{"target", t["target"]}, {"status", "ASSESSED"}, {"findings", t["findings"]}});
   }
