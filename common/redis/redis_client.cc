@@ -251,4 +251,38 @@ absl::StatusOr<RedisReply> RedisConnection::Eval(const RedisScript& script,
   return absl::InternalError("redis: script could not be loaded");
 }
 
+absl::StatusOr<std::vector<RedisReply>> RedisConnection::EvalPipeline(
+    const RedisScript& script,
+    const std::vector<std::pair<std::vector<std::string>, std::vector<std::string>>>& calls) {
+  for (int attempt = 0; attempt < 2; ++attempt) {
+    if (absl::Status s = EnsureConnected(); !s.ok()) return s;
+    auto it = script_shas_.find(&script);
+    if (it == script_shas_.end()) {
+      auto loaded = Command({"SCRIPT", "LOAD", script.source});
+      if (!loaded.ok()) return loaded.status();
+      it = script_shas_.emplace(&script, loaded->str).first;
+    }
+    std::vector<std::vector<std::string>> cmds;
+    cmds.reserve(calls.size());
+    for (const auto& [keys, args] : calls) {
+      std::vector<std::string> argv = {"EVALSHA", it->second, absl::StrCat(keys.size())};
+      argv.insert(argv.end(), keys.begin(), keys.end());
+      argv.insert(argv.end(), args.begin(), args.end());
+      cmds.push_back(std::move(argv));
+    }
+    auto replies = Pipeline(cmds);
+    if (!replies.ok()) return replies;
+    bool noscript = false;
+    for (const auto& r : *replies) noscript |= r.is_error() && absl::StartsWith(r.str, "NOSCRIPT");
+    if (noscript) {
+      // Redis restarted mid-way; nothing ran for those calls. Load and run them all again:
+      // the scripts we pipeline are idempotent.
+      script_shas_.erase(&script);
+      continue;
+    }
+    return replies;
+  }
+  return absl::InternalError("redis: script could not be loaded");
+}
+
 }  // namespace govinspect::common

@@ -84,6 +84,12 @@ class RedisConnection {
   absl::StatusOr<RedisReply> Eval(const RedisScript& script, const std::vector<std::string>& keys,
                                   const std::vector<std::string>& args);
 
+  // EVALSHA of one script many times in one pipeline (loading it first). Error replies stay in
+  // the vector.
+  absl::StatusOr<std::vector<RedisReply>> EvalPipeline(
+      const RedisScript& script,
+      const std::vector<std::pair<std::vector<std::string>, std::vector<std::string>>>& calls);
+
   bool connected() const { return ctx_ != nullptr; }
   const RedisOptions& options() const { return options_; }
 

@@ -240,22 +240,50 @@ absl::StatusOr<bool> WorkQueue::ExtendLease(const Task& task, const std::string&
   return r->AsInt() == 1;
 }
 
+std::pair<std::vector<std::string>, std::vector<std::string>> WorkQueue::FinishCall(
+    const Task& task, const std::string& outcome, const std::string& reason) const {
+  return {{StreamKey(task.kind), DoneKey(task.round), ProgressKey(task.round), EventsKey(),
+           DeadKey(task.kind)},
+          {options_.group, task.entry_id, TaskKey(task.kind, task.target), task.kind, outcome,
+           task.round, reason, task.target, task.payload,
+           absl::StrCat(absl::ToInt64Seconds(options_.round_retention))}};
+}
+
+namespace {
+absl::StatusOr<CompleteResult> ParseFinish(const RedisReply& r) {
+  if (r.is_error()) return absl::InternalError(absl::StrCat("finish: ", r.str));
+  if (r.elements.size() != 3) return absl::InternalError("finish: unexpected reply");
+  CompleteResult result;
+  result.counted = r.elements[0].AsInt() == 1;
+  result.remaining = r.elements[1].AsInt();
+  result.round_finished = r.elements[2].AsInt() == 1;
+  return result;
+}
+}  // namespace
+
 absl::StatusOr<CompleteResult> WorkQueue::Finish(const Task& task, const std::string& outcome,
                                                  const std::string& reason) {
-  auto r = conn_->Eval(
-      kFinishScript,
-      {StreamKey(task.kind), DoneKey(task.round), ProgressKey(task.round), EventsKey(),
-       DeadKey(task.kind)},
-      {options_.group, task.entry_id, TaskKey(task.kind, task.target), task.kind, outcome,
-       task.round, reason, task.target, task.payload,
-       absl::StrCat(absl::ToInt64Seconds(options_.round_retention))});
+  auto [keys, args] = FinishCall(task, outcome, reason);
+  auto r = conn_->Eval(kFinishScript, keys, args);
   if (!r.ok()) return r.status();
-  if (r->elements.size() != 3) return absl::InternalError("finish: unexpected reply");
-  CompleteResult result;
-  result.counted = r->elements[0].AsInt() == 1;
-  result.remaining = r->elements[1].AsInt();
-  result.round_finished = r->elements[2].AsInt() == 1;
-  return result;
+  return ParseFinish(*r);
+}
+
+absl::StatusOr<std::vector<CompleteResult>> WorkQueue::CompleteMany(
+    const std::vector<Task>& tasks) {
+  std::vector<std::pair<std::vector<std::string>, std::vector<std::string>>> calls;
+  calls.reserve(tasks.size());
+  for (const auto& t : tasks) calls.push_back(FinishCall(t, "done", ""));
+  auto replies = conn_->EvalPipeline(kFinishScript, calls);
+  if (!replies.ok()) return replies.status();
+  std::vector<CompleteResult> out;
+  out.reserve(replies->size());
+  for (const auto& r : *replies) {
+    auto c = ParseFinish(r);
+    if (!c.ok()) return c.status();
+    out.push_back(*c);
+  }
+  return out;
 }
 
 absl::StatusOr<CompleteResult> WorkQueue::Complete(const Task& task) {

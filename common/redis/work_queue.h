@@ -108,6 +108,9 @@ class WorkQueue {
   // Marks the task finished (after its observation is stored). Idempotent per (round, target).
   absl::StatusOr<CompleteResult> Complete(const Task& task);
 
+  // Complete for many tasks in one pipeline; results in the same order.
+  absl::StatusOr<std::vector<CompleteResult>> CompleteMany(const std::vector<Task>& tasks);
+
   // Gives the task up: it is copied to the dead-letter stream and counted dead.
   absl::StatusOr<CompleteResult> DeadLetter(const Task& task, const std::string& reason);
 
@@ -132,6 +135,8 @@ class WorkQueue {
  private:
   absl::StatusOr<CompleteResult> Finish(const Task& task, const std::string& outcome,
                                         const std::string& reason);
+  std::pair<std::vector<std::string>, std::vector<std::string>> FinishCall(
+      const Task& task, const std::string& outcome, const std::string& reason) const;
   absl::StatusOr<std::vector<Task>> Reclaim(const std::string& kind, const std::string& consumer,
                                             int max);
 

@@ -230,6 +230,26 @@ TEST_F(WorkQueueTest, ReEnqueueAfterCrashKeepsTotals) {
   EXPECT_EQ(finished, 1);
 }
 
+TEST_F(WorkQueueTest, CompleteManyCountsEachTaskOnce) {
+  WorkQueue q(conn_.get(), Opts());
+  ASSERT_THAT(q.EnqueueRound("r1", MakeTasks("crawl", 50)), IsOk());
+  auto tasks = TakeUntil(q, "a", 50);
+  ASSERT_EQ(tasks.size(), 50u);
+  std::vector<Task> batch = tasks;
+  batch.insert(batch.end(), tasks.begin(), tasks.begin() + 10);  // duplicates in one batch
+  auto results = q.CompleteMany(batch);
+  ASSERT_THAT(results, IsOk());
+  ASSERT_EQ(results->size(), 60u);
+  int counted = 0, finished = 0;
+  for (const auto& r : *results) {
+    counted += r.counted;
+    finished += r.round_finished;
+  }
+  EXPECT_EQ(counted, 50);
+  EXPECT_EQ(finished, 1);
+  EXPECT_EQ(EventCount(q), 1);
+}
+
 TEST(WorkQueueRestartTest, TasksSurviveRedisRestartWithAof) {
   testing::RedisServer::Options o;
   o.appendonly = true;

@@ -225,10 +225,11 @@ namespace {
 std::string Hex(uint64_t v, int digits) {
   std::string out;
   static const char kHex[] = "0123456789abcdef";
+  const uint64_t seed = v;
   for (int i = 0; i < digits; ++i) {
     out.push_back(kHex[v & 15]);
     v >>= 4;
-    if ((i & 15) == 15) v = SplitMix64(v + static_cast<uint64_t>(i));
+    if ((i & 15) == 15) v = SplitMix64(seed + static_cast<uint64_t>(i));
   }
   return out;
 }

@@ -1,0 +1,107 @@
+# Shared shell functions: start Redis, the simulated province and the six services on loopback
+# (ports chosen by the kernel), and stop everything. Sourced by run-round.sh and the e2e tests.
+#
+# Requires: STACK_DIR (a work dir), BIN_DIR (the build dir with the binaries).
+
+STACK_PIDS=()
+
+stack_log() { printf '[%s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
+
+# Waits (bounded) until FILE contains a line matching PATTERN; prints the line.
+stack_wait_line() {
+  local file=$1 pattern=$2 timeout=${3:-30} i=0
+  while (( i < timeout * 10 )); do
+    if [[ -f $file ]] && grep -q -- "$pattern" "$file"; then
+      grep -m1 -- "$pattern" "$file"
+      return 0
+    fi
+    sleep 0.1
+    i=$((i + 1))
+  done
+  stack_log "timed out waiting for '$pattern' in $file"
+  tail -n 20 "$file" >&2 || true
+  return 1
+}
+
+stack_free_port() {
+  python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'
+}
+
+# Starts redis-server with AOF in STACK_DIR/redis; sets REDIS_PORT and REDIS_ADDR.
+stack_start_redis() {
+  mkdir -p "$STACK_DIR/redis"
+  REDIS_PORT=$(stack_free_port)
+  redis-server --port "$REDIS_PORT" --bind 127.0.0.1 --dir "$STACK_DIR/redis" \
+    --appendonly yes --save '' --daemonize no --loglevel warning \
+    --logfile "$STACK_DIR/redis/redis.log" &
+  REDIS_PID=$!
+  STACK_PIDS+=("$REDIS_PID")
+  local i=0
+  until redis-cli -p "$REDIS_PORT" ping >/dev/null 2>&1; do
+    sleep 0.1; i=$((i + 1))
+    if (( i > 100 )); then stack_log "redis did not start"; return 1; fi
+  done
+  REDIS_ADDR="127.0.0.1:$REDIS_PORT"
+}
+
+# stack_start_sim PROVINCE_DIR [extra serve args...]; sets SIM_ADDR.
+stack_start_sim() {
+  local dir=$1; shift
+  "$BIN_DIR/tools/simprovince/simprovince" serve "$dir" --listen 127.0.0.1:0 "$@" \
+    >"$STACK_DIR/simprovince.out" 2>"$STACK_DIR/simprovince.log" &
+  STACK_PIDS+=("$!")
+  local line
+  line=$(stack_wait_line "$STACK_DIR/simprovince.out" "listening on" 30) || return 1
+  SIM_ADDR=${line##*listening on }
+}
+
+# stack_start_service NAME [extra flags...]; sets <NAME>_ADDR, <NAME>_METRICS, <NAME>_PID.
+stack_start_service() {
+  local name=$1; shift
+  local log="$STACK_DIR/$name.log"
+  [[ -f $log ]] && mv "$log" "$log.$(date +%s%N)"
+  "$BIN_DIR/services/$name/$name" \
+    --listen_address=127.0.0.1:0 --metrics_address=127.0.0.1:0 \
+    --redis_address="$REDIS_ADDR" "$@" 2>"$log" &
+  local pid=$!
+  STACK_PIDS+=("$pid")
+  local line port metrics upper
+  line=$(stack_wait_line "$log" '"message":"'"$name"' serving"' 30) || return 1
+  port=$(sed -n 's/.*"port":\([0-9]*\).*/\1/p' <<<"$line")
+  metrics=$(sed -n 's/.*"metrics":"\([^"]*\)".*/\1/p' <<<"$line")
+  upper=$(tr '[:lower:]' '[:upper:]' <<<"$name")
+  printf -v "${upper}_ADDR" '%s' "127.0.0.1:$port"
+  printf -v "${upper}_METRICS" '%s' "$metrics"
+  printf -v "${upper}_PID" '%s' "$pid"
+  export "GOVINSPECT_${upper}=127.0.0.1:$port"
+}
+
+# Starts the six services. Extra flags for all of them in STACK_FLAGS (array), for the crawler
+# in CRAWLER_FLAGS (array).
+stack_start_services() {
+  stack_start_service scoring "${STACK_FLAGS[@]}" || return 1
+  stack_start_service report "${STACK_FLAGS[@]}" || return 1
+  stack_start_service coordinator "${STACK_FLAGS[@]}" \
+    --scoring_address="$SCORING_ADDR" --report_address="$REPORT_ADDR" || return 1
+  stack_start_service crawler "${STACK_FLAGS[@]}" "${CRAWLER_FLAGS[@]}" || return 1
+  stack_start_service newmedia "${STACK_FLAGS[@]}" || return 1
+  stack_start_service dataopen "${STACK_FLAGS[@]}" || return 1
+}
+
+# SIGTERM everything started (newest first), wait bounded, then SIGKILL what is left.
+stack_stop() {
+  local i pid
+  for (( i=${#STACK_PIDS[@]}-1; i>=0; i-- )); do
+    pid=${STACK_PIDS[i]}
+    kill -TERM "$pid" 2>/dev/null || true
+  done
+  for (( i=0; i<100; i++ )); do
+    local alive=0
+    for pid in "${STACK_PIDS[@]}"; do kill -0 "$pid" 2>/dev/null && alive=1; done
+    (( alive )) || break
+    sleep 0.1
+  done
+  for pid in "${STACK_PIDS[@]}"; do kill -KILL "$pid" 2>/dev/null || true; done
+  wait 2>/dev/null || true
+  STACK_PIDS=()
+}
