@@ -1069,7 +1069,7 @@ Cli::Result Cli::RoundGet(const Invocation& inv) {
       {"监测时间点", round.as_of()},
       {"规则", round.ruleset()},
       {"范围", ScopeText(round)},
-      {"进度", ProgressLine(round).substr(round.name().size() + 1)},
+      {"进度", ProgressBar(round)},
       {"创建时间", FormatTimestamp(round.create_time())},
       {"更新时间", FormatTimestamp(round.update_time())},
   };

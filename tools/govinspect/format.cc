@@ -174,6 +174,11 @@ std::string FormatTimestamp(const google::protobuf::Timestamp& ts) {
 }
 
 std::string ProgressLine(const Round& round, int bar_width) {
+  return absl::StrCat(round.name(), " ", RoundStateName(round.state()), " ",
+                      ProgressBar(round, bar_width));
+}
+
+std::string ProgressBar(const Round& round, int bar_width) {
   int64_t total = 0;
   int64_t finished = 0;
   int64_t dead = 0;
@@ -190,8 +195,7 @@ std::string ProgressLine(const Round& round, int bar_width) {
   } else if (IsTerminal(round.state())) {
     filled = bar_width;
   }
-  std::string line = absl::StrCat(round.name(), " ", RoundStateName(round.state()), " [",
-                                  std::string(static_cast<size_t>(filled), '#'),
+  std::string line = absl::StrCat("[", std::string(static_cast<size_t>(filled), '#'),
                                   std::string(static_cast<size_t>(bar_width - filled), '.'), "] ",
                                   finished, "/", total);
   if (!kinds.empty()) absl::StrAppend(&line, " ", absl::StrJoin(kinds, " "));

@@ -60,6 +60,8 @@ std::string FormatTimestamp(const google::protobuf::Timestamp& ts);
 // Done and dead-lettered tasks both count as finished; dead ones are added as `dead N`.
 // `bar_width` is the number of cells between the brackets.
 std::string ProgressLine(const coordinator::v1::Round& round, int bar_width = 30);
+// ProgressLine without the name and state: `[#########.....] 123/300 crawl 100/200 …`.
+std::string ProgressBar(const coordinator::v1::Round& round, int bar_width = 30);
 
 // The last component of a resource name: "units/zs-gov" → "zs-gov".
 std::string ResourceId(absl::string_view name);

@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# Installs what is missing, builds, and runs every test: the default build (unit, integration and
+# e2e labels), then the ASan+UBSan build (unit and integration). Each test starts the servers it
+# needs (redis-server, the simulator, the services) on loopback and stops them.
+#
+#   scripts/test-all.sh            everything
+#   SKIP_ASAN=1 scripts/test-all.sh    default build only
+set -euo pipefail
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+cd "$ROOT"
+JOBS=${JOBS:-$(nproc)}
+
+bash scripts/install-deps.sh
+
+echo "== default build"
+cmake --preset default
+cmake --build --preset default -j "$JOBS"
+echo "== default tests (unit, integration, e2e)"
+ctest --preset default -j "$JOBS"
+
+if [[ -z ${SKIP_ASAN:-} ]]; then
+  echo "== asan build"
+  cmake --preset asan
+  cmake --build --preset asan -j "$JOBS"
+  echo "== asan tests (unit, integration)"
+  ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+    ctest --preset asan -j "$JOBS"
+fi
