@@ -150,6 +150,9 @@ struct Server::Worker {
   event_base* base = nullptr;
   evhttp* http = nullptr;
   int fd = -1;
+  // Activated by Stop() from another thread; its callback breaks the loop from inside it, so a
+  // stop requested before the loop started is not lost (event_base_loopbreak would be).
+  event* stop = nullptr;
   Cache cache;
   std::atomic<uint64_t> requests{0};
   explicit Worker(Server* s, size_t cache_bytes) : server(s), cache(cache_bytes) {}
@@ -320,6 +323,11 @@ absl::Status Server::Start() {
     }
     w->fd = fd;
     w->base = event_base_new();
+    w->stop = event_new(w->base, -1, 0,
+                        [](evutil_socket_t, short, void* base) {
+                          event_base_loopbreak(static_cast<event_base*>(base));
+                        },
+                        w->base);
     w->http = evhttp_new(w->base);
     evhttp_set_allowed_methods(w->http, EVHTTP_REQ_GET | EVHTTP_REQ_HEAD | EVHTTP_REQ_POST);
     evhttp_set_timeout(w->http, 60);
@@ -339,9 +347,10 @@ absl::Status Server::Start() {
 void Server::Stop() {
   if (stopped_ || workers_.empty()) return;
   stopped_ = true;
-  for (auto& w : workers_) event_base_loopbreak(w->base);
+  for (auto& w : workers_) event_active(w->stop, EV_READ, 0);
   for (auto& t : threads_) t.join();
   for (auto& w : workers_) {
+    event_free(w->stop);
     evhttp_free(w->http);
     event_base_free(w->base);
   }
