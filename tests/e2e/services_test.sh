@@ -13,7 +13,15 @@ stack_start_redis
 STACK_FLAGS=(--api_token=svc-token)
 CRAWLER_FLAGS=()
 stack_start_services
-"$GOVINSPECT" health || fail "health"
+"$GOVINSPECT" health --list >"$STACK_DIR/health.txt" || fail "health"
+cat "$STACK_DIR/health.txt"
+# Server reflection (what `grpcurl list` shows) names each service's API.
+for api in govinspect.coordinator.v1.RegistryService govinspect.coordinator.v1.RoundService \
+    govinspect.crawler.v1.CrawlerService govinspect.newmedia.v1.NewMediaService \
+    govinspect.dataopen.v1.DataOpenService govinspect.scoring.v1.ScoringService \
+    govinspect.report.v1.ReportService; do
+  grep -q "$api" "$STACK_DIR/health.txt" || fail "reflection does not list $api"
+done
 
 # Without the token a mutating call is refused (exit code 6 = UNAUTHENTICATED).
 set +e

@@ -104,6 +104,8 @@ constexpr FlagSpec kFlags[] = {
      "idempotency key; reuse it to retry without creating a second round (default: generated)"},
     {"watch", 0, false, false, false, "", "continue as `round watch`"},
     {"file", 'o', true, false, false, "FILE", "output file (- for stdout)"},
+    {"list", 0, false, false, false, "",
+     "health: also list each server's gRPC services through server reflection"},
     {"service", 0, true, true, false, "NAME",
      "check only these services (repeatable or comma-separated)"},
 };
@@ -132,7 +134,8 @@ constexpr CommandSpec kCommands[] = {
      "follow a round's progress until it ends (exit 0 DONE, 1 FAILED/CANCELLED)"},
     {"round", "export", "ROUND", 1, 1, "!file",
      "write the round's observations as JSON (docs/observations-export.md)"},
-    {"health", "", "", 0, 0, "service", "check grpc.health.v1 of every service"},
+    {"health", "", "", 0, 0, "service list",
+     "check grpc.health.v1 of every service (--list: also list its gRPC services by reflection)"},
 };
 
 const FlagSpec* FindFlag(absl::string_view name) {
@@ -672,7 +675,15 @@ ChannelClients::ChannelClients(
   rounds_ = coordinator::v1::RoundService::NewStub(channels["coordinator"]);
   for (const char* service : kServiceNames) {
     health_[service] = ::grpc::health::v1::Health::NewStub(channels[service]);
+    reflection_[service] =
+        ::grpc::reflection::v1alpha::ServerReflection::NewStub(channels[service]);
   }
+}
+
+::grpc::reflection::v1alpha::ServerReflection::StubInterface* ChannelClients::reflection(
+    const std::string& service) {
+  auto it = reflection_.find(service);
+  return it == reflection_.end() ? nullptr : it->second.get();
 }
 
 ::grpc::health::v1::Health::StubInterface* ChannelClients::health(const std::string& service) {
@@ -1280,17 +1291,20 @@ Cli::Result Cli::Health(const Invocation& inv) {
   }
   if (services.empty()) services.assign(std::begin(kServiceNames), std::end(kServiceNames));
 
+  const bool list = BoolFlag(inv, "list", false);
   struct Outcome {
     absl::Status status;
     ::grpc::Status raw;
     ::grpc::health::v1::HealthCheckResponse response;
+    std::vector<std::string> services;  // with --list
+    std::string list_error;
   };
   std::vector<Outcome> outcomes(services.size());
   {
     // In parallel, so that unreachable services cost one deadline, not one each.
     std::vector<std::thread> threads;
     for (size_t i = 0; i < services.size(); ++i) {
-      threads.emplace_back([this, &services, &outcomes, i] {
+      threads.emplace_back([this, &services, &outcomes, i, list] {
         ::grpc::health::v1::HealthCheckRequest request;
         ::grpc::health::v1::Health::StubInterface* stub = clients_->health(services[i]);
         outcomes[i].status =
@@ -1298,15 +1312,18 @@ Cli::Result Cli::Health(const Invocation& inv) {
               outcomes[i].raw = stub->Check(c, request, &outcomes[i].response);
               return outcomes[i].raw;
             });
+        if (list && outcomes[i].status.ok()) ListServices(services[i], &outcomes[i].services,
+                                                          &outcomes[i].list_error);
       });
     }
     for (std::thread& t : threads) t.join();
   }
 
   absl::Status first_failure;
-  Table table({"service", "address", "status"});
+  Table table(list ? std::vector<std::string>{"service", "address", "status", "grpc services"}
+                   : std::vector<std::string>{"service", "address", "status"});
   table.set_show_header(false);
-  nlohmann::ordered_json list = nlohmann::ordered_json::array();
+  nlohmann::ordered_json entries = nlohmann::ordered_json::array();
   for (size_t i = 0; i < services.size(); ++i) {
     const Outcome& o = outcomes[i];
     std::string state;
@@ -1322,21 +1339,60 @@ Cli::Result Cli::Health(const Invocation& inv) {
         first_failure = absl::UnavailableError(absl::StrCat(services[i], " is ", state));
       }
     }
-    table.AddRow({services[i], Address(services[i]),
-                  error.empty() ? state : absl::StrCat(state, ": ", error)});
-    list.push_back({{"service", services[i]},
-                    {"address", Address(services[i])},
-                    {"status", state},
-                    {"error", error}});
+    std::vector<std::string> row = {services[i], Address(services[i]),
+                                    error.empty() ? state : absl::StrCat(state, ": ", error)};
+    if (list) {
+      row.push_back(o.list_error.empty() ? absl::StrJoin(o.services, " ") : o.list_error);
+      if (!o.list_error.empty() && first_failure.ok()) {
+        first_failure = absl::UnavailableError(absl::StrCat(services[i], ": ", o.list_error));
+      }
+    }
+    table.AddRow(row);
+    nlohmann::ordered_json entry = {{"service", services[i]},
+                                    {"address", Address(services[i])},
+                                    {"status", state},
+                                    {"error", error}};
+    if (list) entry["grpc_services"] = o.services;
+    entries.push_back(std::move(entry));
   }
   if (json()) {
-    nlohmann::ordered_json doc = {{"ok", first_failure.ok()}, {"services", std::move(list)}};
+    nlohmann::ordered_json doc = {{"ok", first_failure.ok()}, {"services", std::move(entries)}};
     out_ << doc.dump(2, ' ', false, nlohmann::ordered_json::error_handler_t::replace) << "\n";
   } else {
     table.Render(out_);
   }
   if (first_failure.ok()) return kExitOk;
   return Reported(first_failure);  // the table already says what failed
+}
+
+void Cli::ListServices(const std::string& service, std::vector<std::string>* names,
+                       std::string* error) {
+  ::grpc::reflection::v1alpha::ServerReflection::StubInterface* stub =
+      clients_->reflection(service);
+  if (stub == nullptr) {
+    *error = "reflection not available";
+    return;
+  }
+  ::grpc::ClientContext context;
+  PrepareContext(&context, /*with_deadline=*/true);
+  auto stream = stub->ServerReflectionInfo(&context);
+  ::grpc::reflection::v1alpha::ServerReflectionRequest request;
+  request.set_list_services("");
+  ::grpc::reflection::v1alpha::ServerReflectionResponse response;
+  if (stream->Write(request) && stream->WritesDone() && stream->Read(&response)) {
+    for (const auto& s : response.list_services_response().service()) {
+      names->push_back(s.name());
+    }
+    while (stream->Read(&response)) {
+    }
+  }
+  ::grpc::Status status = stream->Finish();
+  if (!status.ok()) {
+    *error = absl::StrCat("reflection: ", status.error_message());
+  } else if (names->empty() && response.has_error_response()) {
+    *error = absl::StrCat("reflection: ", response.error_response().error_message());
+  }
+  std::sort(names->begin(), names->end());
 }
 
 }  // namespace govinspect::cli

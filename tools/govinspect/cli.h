@@ -28,6 +28,7 @@
 #include "govinspect/coordinator/v1/registry_service.grpc.pb.h"
 #include "govinspect/coordinator/v1/round_service.grpc.pb.h"
 #include "grpc/health/v1/health.grpc.pb.h"
+#include "grpc/reflection/v1alpha/reflection.grpc.pb.h"
 
 namespace govinspect::cli {
 
@@ -114,6 +115,12 @@ class Clients {
   virtual coordinator::v1::RoundService::StubInterface& rounds() = 0;
   // The health stub of one of kServiceNames; nullptr for other names.
   virtual ::grpc::health::v1::Health::StubInterface* health(const std::string& service) = 0;
+  // The server-reflection stub of one of kServiceNames; nullptr for other names (or in fakes
+  // that do not offer it).
+  virtual ::grpc::reflection::v1alpha::ServerReflection::StubInterface* reflection(
+      const std::string& /*service*/) {
+    return nullptr;
+  }
 };
 
 // Clients over one channel per service (`channels` keyed by kServiceNames; the coordinator's
@@ -126,8 +133,13 @@ class ChannelClients : public Clients {
   coordinator::v1::RegistryService::StubInterface& registry() override { return *registry_; }
   coordinator::v1::RoundService::StubInterface& rounds() override { return *rounds_; }
   ::grpc::health::v1::Health::StubInterface* health(const std::string& service) override;
+  ::grpc::reflection::v1alpha::ServerReflection::StubInterface* reflection(
+      const std::string& service) override;
 
  private:
+  std::map<std::string,
+           std::unique_ptr<::grpc::reflection::v1alpha::ServerReflection::StubInterface>>
+      reflection_;
   std::unique_ptr<coordinator::v1::RegistryService::StubInterface> registry_;
   std::unique_ptr<coordinator::v1::RoundService::StubInterface> rounds_;
   std::map<std::string, std::unique_ptr<::grpc::health::v1::Health::StubInterface>> health_;
@@ -163,6 +175,9 @@ class Cli {
   Result RoundWatch(const std::string& round_name);
   Result RoundExport(const Invocation& inv);
   Result Health(const Invocation& inv);
+  // Lists the gRPC services of `service` through server reflection.
+  void ListServices(const std::string& service, std::vector<std::string>* names,
+                    std::string* error);
 
   // Runs one unary call with a deadline and the token; retries UNAVAILABLE with backoff when
   // `idempotent`. Errors are described with the service, its address and the method.
