@@ -16,11 +16,21 @@ PACKAGES=(
   # http, html, charsets, text
   libcurl4-openssl-dev libssl-dev libxml2-dev libuchardet-dev libre2-dev
   nlohmann-json3-dev libevent-dev zlib1g-dev libcsv-dev
+  # reports (通报: PDF via cairo/pango with CJK fonts, XLSX), rulesets
+  libcairo2-dev libpango1.0-dev fonts-noto-cjk libxlsxwriter-dev libyaml-cpp-dev
+  poppler-utils python3-openpyxl
+  # deployment checks: promtool, prometheus, redis exporter
+  prometheus prometheus-redis-exporter
+  # crawl benchmark baselines
+  nginx-light wget
   # tests and benchmarks
   libgtest-dev libgmock-dev googletest libbenchmark-dev curl procps
   # simprovince benchmarks (load generator; /usr/bin/time for peak memory)
   wrk time
 )
+
+# npm (for the crawl benchmark's linkinator baseline) from Debian unless a node is already there.
+if ! command -v npm >/dev/null 2>&1; then PACKAGES+=(nodejs npm); fi
 
 SUDO=""
 if [ "$(id -u)" != "0" ]; then SUDO="sudo"; fi
