@@ -14,6 +14,18 @@ namespace govinspect::common {
 
 QueueWorker::QueueWorker(QueueWorkerOptions options, TaskHandler handler,
                          prometheus::Registry* registry)
+    : QueueWorker(std::move(options),
+                  MultiTaskHandler([handler = std::move(handler)](
+                                       const v1::TaskPayload& payload, const Task& task)
+                                       -> absl::StatusOr<std::vector<v1::Observation>> {
+                    auto o = handler(payload, task);
+                    if (!o.ok()) return o.status();
+                    return std::vector<v1::Observation>{*std::move(o)};
+                  }),
+                  registry) {}
+
+QueueWorker::QueueWorker(QueueWorkerOptions options, MultiTaskHandler handler,
+                         prometheus::Registry* registry)
     : options_(std::move(options)), handler_(std::move(handler)) {
   if (options_.consumer_prefix.empty()) {
     char host[256] = {0};
@@ -109,31 +121,35 @@ void QueueWorker::Process(RedisConnection& conn, WorkQueue& queue, const std::st
     held_[consumer] = task;
   }
   if (in_progress_) in_progress_->Increment();
-  absl::StatusOr<v1::Observation> obs = handler_(payload, task);
+  absl::StatusOr<std::vector<v1::Observation>> obs = handler_(payload, task);
   {
     absl::MutexLock lock(&mu_);
     held_.erase(consumer);
   }
   if (in_progress_) in_progress_->Decrement();
+  if (obs.ok() && obs->empty()) obs = absl::InternalError("the handler returned no observation");
   if (!obs.ok()) {
     if (failed_counter_) failed_counter_->Increment();
     GI_LOG_EVERY_N_SEC(WARNING, 5).With("round", task.round).With("target", task.target)
         << "task failed (will be delivered again): " << obs.status();
     return;
   }
-  if (obs->round().empty()) obs->set_round(payload.round());
-  if (obs->target().empty()) obs->set_target(task.target);
-  if (obs->unit().empty() && payload.units_size() == 1) obs->set_unit(payload.units(0).name());
-  obs->set_name(absl::StrCat(payload.round(), "/observations/", obs->target()));
-  if (obs->worker().empty()) obs->set_worker(consumer);
-  if (!obs->has_observe_time()) {
-    *obs->mutable_observe_time() = google::protobuf::util::TimeUtil::NanosecondsToTimestamp(
-        absl::GetCurrentTimeNanos());
-  }
   ObservationStore store(&conn, options_.queue.key_prefix);
-  if (absl::Status s = store.Put(task.round, *obs); !s.ok()) {
-    GI_LOG_EVERY_N_SEC(WARNING, 5) << "cannot store observation: " << s;
-    return;  // redelivered later
+  for (size_t i = 0; i < obs->size(); ++i) {
+    v1::Observation& o = (*obs)[i];
+    if (o.round().empty()) o.set_round(payload.round());
+    if (o.target().empty() && i == 0) o.set_target(task.target);
+    if (o.unit().empty() && i == 0 && payload.units_size() == 1) o.set_unit(payload.units(0).name());
+    o.set_name(absl::StrCat(payload.round(), "/observations/", o.target()));
+    if (o.worker().empty()) o.set_worker(consumer);
+    if (!o.has_observe_time()) {
+      *o.mutable_observe_time() = google::protobuf::util::TimeUtil::NanosecondsToTimestamp(
+          absl::GetCurrentTimeNanos());
+    }
+    if (absl::Status s = store.Put(task.round, o); !s.ok()) {
+      GI_LOG_EVERY_N_SEC(WARNING, 5) << "cannot store observation: " << s;
+      return;  // redelivered later
+    }
   }
   auto done = queue.Complete(task);
   if (!done.ok()) {

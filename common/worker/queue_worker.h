@@ -41,12 +41,18 @@ struct QueueWorkerOptions {
 // dead-lettered after max_deliveries.
 using TaskHandler =
     std::function<absl::StatusOr<v1::Observation>(const v1::TaskPayload& payload, const Task& task)>;
+// A task that observes several targets (e.g. a portal task observes every unit on it). The
+// first observation is the task's own target; all are stored before the task completes.
+using MultiTaskHandler = std::function<absl::StatusOr<std::vector<v1::Observation>>(
+    const v1::TaskPayload& payload, const Task& task)>;
 
 // Threads that take tasks of one kind, run the handler, store the observation and complete the
 // task; a keeper thread extends the leases of tasks being worked.
 class QueueWorker {
  public:
   QueueWorker(QueueWorkerOptions options, TaskHandler handler, prometheus::Registry* registry);
+  QueueWorker(QueueWorkerOptions options, MultiTaskHandler handler,
+              prometheus::Registry* registry);
   ~QueueWorker();
 
   absl::Status Start();
@@ -62,7 +68,7 @@ class QueueWorker {
                const Task& task);
 
   QueueWorkerOptions options_;
-  TaskHandler handler_;
+  MultiTaskHandler handler_;
   std::atomic<bool> stopping_{false};
   std::atomic<int64_t> done_{0};
   std::vector<std::thread> threads_;
