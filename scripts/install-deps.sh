@@ -24,7 +24,7 @@ PACKAGES=(
   # crawl benchmark baselines
   nginx-light wget
   # tests and benchmarks
-  libgtest-dev libgmock-dev googletest libbenchmark-dev curl procps
+  libgtest-dev libgmock-dev googletest libbenchmark-dev curl procps python3-yaml
   # simprovince benchmarks (load generator; /usr/bin/time for peak memory)
   wrk time
 )

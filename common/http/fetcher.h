@@ -1,8 +1,12 @@
 #ifndef GOVINSPECT_COMMON_HTTP_FETCHER_H_
 #define GOVINSPECT_COMMON_HTTP_FETCHER_H_
 
+// One fetch at a time: `Fetch(url, options)`. Many at a time: common/http/fetch_engine.h (the
+// same options, the same results, the same error taxonomy).
+
 #include <cstdint>
 #include <string>
+#include <vector>
 
 #include "absl/time/time.h"
 #include "govinspect/common/v1/observation.pb.h"
@@ -18,10 +22,20 @@ struct FetchOptions {
       "govinspect/0.1 (government website inspection; +https://www.gov.cn/)";
   // "HOST:PORT" — send every request to this address whatever the URL's host (as curl's
   // --connect-to ::HOST:PORT); for the simulator and for forward setups. Empty = DNS.
+  // The address it names is allowed by the SSRF guard (it is the operator's own choice).
   std::string connect_to;
   bool verify_tls = true;
   // Keep the body (false for probes that only need the status).
   bool keep_body = true;
+  // SSRF guard: refuse private, loopback, link-local and metadata addresses (after DNS, on
+  // every redirect) unless listed in allow_networks ("127.0.0.1", "10.0.0.0/8", "::1").
+  bool ssrf_guard = true;
+  std::vector<std::string> allow_networks;
+  // Attempts per fetch for transient errors (timeouts, resets, 429/5xx), with exponential
+  // backoff from retry_backoff; a Retry-After header (capped at max_retry_after) wins.
+  int max_attempts = 1;
+  absl::Duration retry_backoff = absl::Milliseconds(500);
+  absl::Duration max_retry_after = absl::Seconds(30);
 };
 
 struct FetchResult {
@@ -35,6 +49,13 @@ struct FetchResult {
   std::string body;
   int64_t body_bytes = 0;
   int redirects = 0;
+  // Attempts made (1 unless retried).
+  int attempts = 0;
+  // The redirect chain, requested URL first (only when there were redirects).
+  std::vector<std::string> redirect_chain;
+  // HTTP version of the last response (11, 20, …) and the peer address.
+  int http_version = 0;
+  std::string remote_ip;
 };
 
 // One blocking GET with libcurl. Never throws; every failure is classified.
@@ -42,6 +63,13 @@ FetchResult Fetch(const std::string& url, const FetchOptions& options);
 
 // Short label of an error class for metrics and logs ("none", "dns", "timeout", …).
 const char* FetchErrorLabel(v1::FetchError error);
+
+// The reason of a failed fetch as used in findings: "http_404", "timeout", "reset",
+// "redirect_loop", … ("ok" for a success).
+std::string FetchReason(const FetchResult& result);
+
+// True for errors worth retrying: timeouts, resets, refused connections, HTTP 408/429/5xx.
+bool IsTransient(const FetchResult& result);
 
 }  // namespace govinspect::common
 

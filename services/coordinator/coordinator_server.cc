@@ -159,6 +159,13 @@ void CoordinatorServer::CollectMetrics() {
   auto& up = prometheus::BuildGauge().Name("govinspect_redis_up")
                  .Help("1 if the last Redis call of the metrics collector succeeded.")
                  .Register(reg).Add({});
+  auto& round_info = prometheus::BuildGauge().Name("govinspect_round_info")
+                         .Help("1 for each of the 20 newest rounds, labelled with its state.")
+                         .Register(reg);
+  auto& round_tasks = prometheus::BuildGauge().Name("govinspect_round_tasks")
+                          .Help("Tasks of each of the 20 newest rounds, by kind and status.")
+                          .Register(reg);
+  std::map<std::string, prometheus::Gauge*> info_children, task_children;
   struct KindGauges {
     prometheus::Gauge *length, *pending, *lag, *dead, *total, *done, *failed;
   };
@@ -206,6 +213,45 @@ void CoordinatorServer::CollectMetrics() {
       }
     } else {
       ok = false;
+    }
+    // Per-round series for the newest rounds; series of older rounds are removed.
+    auto recent = manager_->ListRounds(20, "");
+    if (recent.ok()) {
+      std::map<std::string, prometheus::Gauge*> info_now, tasks_now;
+      for (const auto& r : recent->rounds()) {
+        std::string id = r.name().substr(r.name().find('/') + 1);
+        std::string state = v1::Round::State_Name(r.state());
+        std::string key = id + "|" + state;
+        auto it = info_children.find(key);
+        prometheus::Gauge* g = it != info_children.end()
+                                   ? it->second
+                                   : &round_info.Add({{"round", id}, {"state", state}});
+        g->Set(1);
+        info_now[key] = g;
+        for (const auto& p : r.progress()) {
+          const std::string kind = QueueName(p.kind());
+          for (auto [status, value] : {std::pair<const char*, int64_t>{"total", p.total()},
+                                       {"done", p.done()},
+                                       {"dead", p.dead()}}) {
+            std::string tkey = absl::StrCat(id, "|", kind, "|", status);
+            auto t = task_children.find(tkey);
+            prometheus::Gauge* tg =
+                t != task_children.end()
+                    ? t->second
+                    : &round_tasks.Add({{"round", id}, {"kind", kind}, {"status", status}});
+            tg->Set(static_cast<double>(value));
+            tasks_now[tkey] = tg;
+          }
+        }
+      }
+      for (auto& [key, g] : info_children) {
+        if (!info_now.count(key)) round_info.Remove(g);
+      }
+      for (auto& [key, g] : task_children) {
+        if (!tasks_now.count(key)) round_tasks.Remove(g);
+      }
+      info_children = std::move(info_now);
+      task_children = std::move(tasks_now);
     }
     up.Set(ok ? 1 : 0);
   } while (!metrics_stop_.WaitForNotificationWithTimeout(options_.metrics_period));
