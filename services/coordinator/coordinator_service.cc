@@ -30,7 +30,17 @@ absl::StatusOr<T> Lookup(const absl::flat_hash_map<std::string, const T*>& index
   return *it->second;
 }
 
-// One page of a registry collection, optionally filtered by unit.
+// One page of a registry collection; `unit` (may be empty) filters items by their unit field
+// where the collection has one.
+template <typename T>
+bool InUnit(const T& item, const std::string& unit) {
+  if constexpr (requires { item.unit(); }) {
+    return unit.empty() || item.unit() == unit;
+  } else {
+    return true;
+  }
+}
+
 template <typename T, typename Response, typename Adder>
 absl::StatusOr<Response> Page(const google::protobuf::RepeatedPtrField<T>& all,
                               int32_t page_size, const std::string& token,
@@ -48,7 +58,7 @@ absl::StatusOr<Response> Page(const google::protobuf::RepeatedPtrField<T>& all,
   }
   std::vector<const T*> matching;
   for (const auto& item : all) {
-    if (unit.empty() || item.unit() == unit) matching.push_back(&item);
+    if (InUnit(item, unit)) matching.push_back(&item);
   }
   Response resp;
   for (int64_t i = *offset; i < static_cast<int64_t>(matching.size()) && i < *offset + *size; ++i) {
@@ -104,18 +114,9 @@ grpc::ServerUnaryReactor* RegistryServiceImpl::ListUnits(grpc::CallbackServerCon
                        [this, request]() -> absl::StatusOr<v1::ListUnitsResponse> {
     auto reg = manager_->Registry();
     if (!reg.ok()) return reg.status();
-    // Units have no unit field: page over all of them.
-    auto size = EffectivePageSize(request->page_size(), 100, 1000);
-    if (!size.ok()) return size.status();
-    std::string filter = absl::StrCat("v", (*reg)->version, "|");
-    auto offset = DecodePageToken(request->page_token(), filter);
-    if (!offset.ok()) return offset.status();
-    const auto& all = (*reg)->registry.units();
-    v1::ListUnitsResponse resp;
-    for (int64_t i = *offset; i < all.size() && i < *offset + *size; ++i) *resp.add_units() = all[i];
-    resp.set_total_size(all.size());
-    if (*offset + *size < all.size()) resp.set_next_page_token(EncodePageToken(*offset + *size, filter));
-    return resp;
+    return Page<common::v1::Unit, v1::ListUnitsResponse>(
+        (*reg)->registry.units(), request->page_size(), request->page_token(), "",
+        (*reg)->version, [](v1::ListUnitsResponse& r, const common::v1::Unit& u) { *r.add_units() = u; });
   });
 }
 
@@ -153,17 +154,10 @@ grpc::ServerUnaryReactor* RegistryServiceImpl::ListPortals(grpc::CallbackServerC
                        [this, request]() -> absl::StatusOr<v1::ListPortalsResponse> {
     auto reg = manager_->Registry();
     if (!reg.ok()) return reg.status();
-    auto size = EffectivePageSize(request->page_size(), 100, 1000);
-    if (!size.ok()) return size.status();
-    std::string filter = absl::StrCat("v", (*reg)->version, "|");
-    auto offset = DecodePageToken(request->page_token(), filter);
-    if (!offset.ok()) return offset.status();
-    const auto& all = (*reg)->registry.portals();
-    v1::ListPortalsResponse resp;
-    for (int64_t i = *offset; i < all.size() && i < *offset + *size; ++i) *resp.add_portals() = all[i];
-    resp.set_total_size(all.size());
-    if (*offset + *size < all.size()) resp.set_next_page_token(EncodePageToken(*offset + *size, filter));
-    return resp;
+    return Page<common::v1::Portal, v1::ListPortalsResponse>(
+        (*reg)->registry.portals(), request->page_size(), request->page_token(), "",
+        (*reg)->version,
+        [](v1::ListPortalsResponse& r, const common::v1::Portal& p) { *r.add_portals() = p; });
   });
 }
 
