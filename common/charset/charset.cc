@@ -264,11 +264,20 @@ DecodedText DecodeToUtf8(absl::string_view bytes, absl::string_view content_type
     d.source = overridden ? "detected+checked" : (non_ascii ? "detected" : "default");
     return d;
   }
+  const std::string src = overridden ? "detected+checked" : "detected";
   std::string guess = DetectCharset(bytes);
-  if (!guess.empty() && guess != "UTF-8" && guess != "ASCII" &&
-      convert(guess, overridden ? "detected+checked" : "detected")) {
+  const bool cjk_guess = guess == "GB18030" || guess == "BIG5-HKSCS" || guess == "EUC-TW";
+  if (cjk_guess && convert(guess, src)) return d;
+  // Short texts defeat statistical detection; bytes that decode cleanly as GB18030 are the
+  // likeliest reading on Chinese government sites.
+  if (auto gb = ConvertToUtf8(bytes, "GB18030");
+      gb.ok() && gb->find("\xEF\xBF\xBD") == std::string::npos) {
+    d.utf8 = *std::move(gb);
+    d.charset = "GB18030";
+    d.source = src;
     return d;
   }
+  if (!guess.empty() && guess != "UTF-8" && guess != "ASCII" && convert(guess, src)) return d;
   // Chinese government sites: GB18030 is the likeliest legacy encoding.
   convert("GB18030", overridden ? "default+checked" : "default");
   return d;

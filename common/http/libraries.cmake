@@ -23,7 +23,7 @@ govinspect_cc_library(NAME common_html
   DEPS LibXml2::LibXml2 absl::strings)
 
 govinspect_cc_test(NAME common_crawl_unit_test
-  SRCS http/address_guard_test.cc http/robots_test.cc url/url_test.cc charset/charset_test.cc
+  SRCS http/address_guard_test.cc url/url_test.cc charset/charset_test.cc
        html/link_extractor_test.cc
   DEPS govinspect::common_http govinspect::common_url govinspect::common_charset
        govinspect::common_html LABELS unit)

@@ -85,7 +85,7 @@ stack_start_services() {
     --scoring_address="$SCORING_ADDR" --report_address="$REPORT_ADDR" || return 1
   stack_start_service crawler "${STACK_FLAGS[@]}" "${CRAWLER_FLAGS[@]}" || return 1
   stack_start_service newmedia "${STACK_FLAGS[@]}" || return 1
-  stack_start_service dataopen "${STACK_FLAGS[@]}" || return 1
+  stack_start_service dataopen "${STACK_FLAGS[@]}" --connect_to="${SIM_ADDR:-}" || return 1
 }
 
 # SIGTERM everything started (newest first), wait bounded, then SIGKILL what is left.

@@ -87,7 +87,7 @@ absl::Status ValidateOptions(const CoordinatorServerOptions& o) {
   if (o.step_timeout <= absl::ZeroDuration()) {
     return absl::InvalidArgumentError("--step_timeout must be positive");
   }
-  return absl::OkStatus();
+  return ValidateProbeOptions(o.probe);
 }
 
 CoordinatorServer::CoordinatorServer() = default;
@@ -133,6 +133,11 @@ absl::Status CoordinatorServer::BuildAndStart(const CoordinatorServerOptions& op
   if (absl::Status s = runner_->Start(); !s.ok()) return s;
   event_loop_ = std::thread([this] { manager_->RunEventLoop(&stop_, options_.sweep_every); });
   metrics_thread_ = std::thread([this] { CollectMetrics(); });
+  ProbeOptions probe = options.probe;
+  probe.store.key_prefix = options.key_prefix;
+  ConfigureRoundAvailability(probe);
+  probe_scheduler_ = std::make_unique<ProbeScheduler>(probe, pool_.get());
+  probe_thread_ = std::thread([this] { probe_scheduler_->Run(&stop_); });
   GI_LOG(INFO).With("redis", options.redis.unix_socket.empty()
                                  ? absl::StrCat(options.redis.host, ":", options.redis.port)
                                  : options.redis.unix_socket)
@@ -261,6 +266,7 @@ void CoordinatorServer::Shutdown() {
   if (runner_ != nullptr) runner_->Shutdown();
   stop_ = true;
   if (event_loop_.joinable()) event_loop_.join();
+  if (probe_thread_.joinable()) probe_thread_.join();
   if (!metrics_stop_.HasBeenNotified()) metrics_stop_.Notify();
   if (metrics_thread_.joinable()) metrics_thread_.join();
   if (hub_ != nullptr) hub_->Stop();

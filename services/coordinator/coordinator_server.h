@@ -14,6 +14,7 @@
 #include "common/grpc/server_runner.h"
 #include "common/redis/redis_pool.h"
 #include "services/coordinator/coordinator_service.h"
+#include "services/coordinator/probe_scheduler.h"
 #include "services/coordinator/round_manager.h"
 
 namespace govinspect::coordinator {
@@ -35,6 +36,8 @@ struct CoordinatorServerOptions {
   absl::Duration sweep_every = absl::Seconds(5);
   absl::Duration watch_period = absl::Milliseconds(250);
   absl::Duration metrics_period = absl::Seconds(5);
+  // The availability probe schedule and what rounds read of it (docs/crawler.md).
+  ProbeOptions probe;
 };
 
 absl::Status ValidateOptions(const CoordinatorServerOptions& options);
@@ -65,6 +68,8 @@ class CoordinatorServer {
   std::atomic<bool> stop_{false};
   std::thread event_loop_;
   std::thread metrics_thread_;
+  std::unique_ptr<ProbeScheduler> probe_scheduler_;
+  std::thread probe_thread_;
   absl::Notification metrics_stop_;
 };
 

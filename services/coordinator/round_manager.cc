@@ -14,6 +14,7 @@
 #include "common/redis/observation_store.h"
 #include "google/protobuf/util/time_util.h"
 #include "govinspect/common/v1/task.pb.h"
+#include "services/coordinator/probe_scheduler.h"
 
 namespace govinspect::coordinator {
 namespace {
@@ -439,6 +440,10 @@ absl::Status RoundManager::Advance(const std::string& id) {
     if (!p.ok()) return p.status();
     if (p->finished < p->total) return absl::OkStatus();  // not yet
     if (absl::Status s = MarkUnassessed(*conn, id, *round); !s.ok()) return s;
+    // Availability: the probes inside the round's window (services/coordinator/probe_scheduler.h).
+    auto probe_snapshot = round_store_.Snapshot(*conn, id);
+    if (!probe_snapshot.ok()) return probe_snapshot.status();
+    if (absl::Status s = ApplyAvailability(*conn, id, *round, *probe_snapshot); !s.ok()) return s;
     auto r = Transition(*conn, id, v1::Round::RUNNING, v1::Round::SCORING, "", "");
     if (!r.ok()) return r.status();
     round = r;

@@ -10,6 +10,7 @@
 #include "common/http/fetcher.h"
 #include "common/worker/queue_worker.h"
 #include "govinspect/crawler/v1/crawler_service.grpc.pb.h"
+#include "services/crawler/probe_worker.h"
 #include "services/crawler/site_check.h"
 
 namespace govinspect::crawler {
@@ -17,9 +18,14 @@ namespace govinspect::crawler {
 struct CrawlerServerOptions {
   common::ServerRunnerOptions server;
   common::QueueWorkerOptions worker;  // kind "crawl"
-  common::FetchOptions fetch;
+  CrawlOptions crawl;
+  // Probe workers (threads 0 = none); their engine uses crawl.engine with probe_timeout.
+  int probe_threads = 1;
+  absl::Duration probe_timeout = absl::Seconds(15);
   std::string api_token;
   int check_threads = 2;  // ad-hoc CheckSite calls running at once
+  // How long a round's shared external-link results are kept.
+  absl::Duration link_cache_ttl = absl::Hours(24 * 30);
 };
 
 absl::Status ValidateOptions(const CrawlerServerOptions& options);
@@ -27,8 +33,8 @@ absl::Status ValidateOptions(const CrawlerServerOptions& options);
 class CrawlerServiceImpl final : public v1::CrawlerService::CallbackService {
  public:
   CrawlerServiceImpl(common::BoundedExecutor* executor, const common::RpcAuthorizer* auth,
-                     const common::FetchOptions* fetch, FetchMetrics* metrics)
-      : executor_(executor), auth_(auth), fetch_(fetch), metrics_(metrics) {}
+                     const CrawlOptions* crawl, FetchMetrics* metrics)
+      : executor_(executor), auth_(auth), crawl_(crawl), metrics_(metrics) {}
 
   grpc::ServerUnaryReactor* CheckSite(grpc::CallbackServerContext* context,
                                       const v1::CheckSiteRequest* request,
@@ -37,11 +43,11 @@ class CrawlerServiceImpl final : public v1::CrawlerService::CallbackService {
  private:
   common::BoundedExecutor* executor_;
   const common::RpcAuthorizer* auth_;
-  const common::FetchOptions* fetch_;
+  const CrawlOptions* crawl_;
   FetchMetrics* metrics_;
 };
 
-// The crawler process: crawl workers on the queue plus the CrawlerService API.
+// The crawler process: crawl workers and probe workers on the queue plus the CrawlerService API.
 class CrawlerServer {
  public:
   absl::Status BuildAndStart(const CrawlerServerOptions& options);
@@ -57,6 +63,7 @@ class CrawlerServer {
   std::unique_ptr<common::RpcAuthorizer> auth_;
   std::unique_ptr<CrawlerServiceImpl> service_;
   std::unique_ptr<common::QueueWorker> worker_;
+  std::unique_ptr<ProbeWorker> prober_;
 };
 
 }  // namespace govinspect::crawler

@@ -1,19 +1,40 @@
-// crawler: crawls sites taken from the queue; CrawlerService for ad-hoc checks.
+// crawler: crawls sites taken from the queue, runs availability probes; CrawlerService for
+// ad-hoc checks.
 
 #include "absl/flags/flag.h"
+#include "absl/strings/str_split.h"
 #include "common/log/log.h"
 #include "services/crawler/crawler_server.h"
 #include "services/main_support/server_flags.h"
 
 ABSL_FLAG(std::string, connect_to, "",
           "HOST:PORT to send every fetch to, whatever the URL's host (the simulated province, a "
-          "forward setup); empty = normal DNS");
+          "forward setup); empty = normal DNS. Its address is allowed by the SSRF guard");
+ABSL_FLAG(std::vector<std::string>, allow_networks, {},
+          "Comma-separated addresses/networks the SSRF guard lets through (e.g. 10.1.0.0/16)");
+ABSL_FLAG(bool, ssrf_guard, true,
+          "Refuse private, loopback, link-local and metadata addresses (after DNS, per redirect)");
 ABSL_FLAG(absl::Duration, fetch_timeout, absl::Seconds(15), "Timeout of one page fetch");
+ABSL_FLAG(int, fetch_attempts, 3, "Attempts per fetch for transient errors (429/5xx, timeouts, resets)");
 ABSL_FLAG(int, max_redirects, 5, "Redirects followed per fetch");
+ABSL_FLAG(int64_t, max_body_bytes, 10 << 20, "Largest body read (decoded); more is body_too_large");
 ABSL_FLAG(std::string, user_agent,
-          "govinspect/0.1 (government website inspection; +https://www.gov.cn/)",
+          "govinspect/0.1 (government website inspection; contact: webmaster@example.gov.cn)",
           "User-Agent of every fetch (put a contact address in it)");
 ABSL_FLAG(bool, verify_tls, true, "Verify TLS certificates");
+ABSL_FLAG(int, max_in_flight, 32, "Fetches in flight per crawl");
+ABSL_FLAG(int, per_host_concurrency, 4, "Fetches in flight per host (politeness)");
+ABSL_FLAG(absl::Duration, per_host_delay, absl::ZeroDuration(),
+          "Minimum time between two request starts to one host (politeness)");
+ABSL_FLAG(int, max_pages, 5000, "Pages fetched per site at most");
+ABSL_FLAG(int, max_depth, 30, "Link depth from the home page");
+ABSL_FLAG(absl::Duration, crawl_budget, absl::Minutes(30), "Time budget of one site crawl");
+ABSL_FLAG(bool, check_external, true, "Check links to other sites (once per round)");
+ABSL_FLAG(bool, check_resources, true, "Check images, attachments and other files (HEAD)");
+ABSL_FLAG(bool, honor_robots, false, "Honour robots.txt");
+ABSL_FLAG(int, probe_threads, 1, "Availability probe threads (0 = none)");
+ABSL_FLAG(absl::Duration, probe_timeout, absl::Seconds(15),
+          "A probe fails if the home page has not opened within this time");
 ABSL_FLAG(int, check_threads, 2, "Ad-hoc CheckSite calls run at once");
 
 int main(int argc, char** argv) {
@@ -27,11 +48,27 @@ int main(int argc, char** argv) {
   options.server = common->server;
   options.worker = common->worker;
   options.api_token = common->api_token;
-  options.fetch.connect_to = absl::GetFlag(FLAGS_connect_to);
-  options.fetch.timeout = absl::GetFlag(FLAGS_fetch_timeout);
-  options.fetch.max_redirects = absl::GetFlag(FLAGS_max_redirects);
-  options.fetch.user_agent = absl::GetFlag(FLAGS_user_agent);
-  options.fetch.verify_tls = absl::GetFlag(FLAGS_verify_tls);
+  govinspect::common::FetchOptions& f = options.crawl.engine.fetch;
+  f.connect_to = absl::GetFlag(FLAGS_connect_to);
+  f.allow_networks = absl::GetFlag(FLAGS_allow_networks);
+  f.ssrf_guard = absl::GetFlag(FLAGS_ssrf_guard);
+  f.timeout = absl::GetFlag(FLAGS_fetch_timeout);
+  f.max_attempts = absl::GetFlag(FLAGS_fetch_attempts);
+  f.max_redirects = absl::GetFlag(FLAGS_max_redirects);
+  f.max_body_bytes = absl::GetFlag(FLAGS_max_body_bytes);
+  f.user_agent = absl::GetFlag(FLAGS_user_agent);
+  f.verify_tls = absl::GetFlag(FLAGS_verify_tls);
+  options.crawl.engine.max_in_flight = absl::GetFlag(FLAGS_max_in_flight);
+  options.crawl.engine.per_host_concurrency = absl::GetFlag(FLAGS_per_host_concurrency);
+  options.crawl.engine.per_host_delay = absl::GetFlag(FLAGS_per_host_delay);
+  options.crawl.max_pages = absl::GetFlag(FLAGS_max_pages);
+  options.crawl.max_depth = absl::GetFlag(FLAGS_max_depth);
+  options.crawl.time_budget = absl::GetFlag(FLAGS_crawl_budget);
+  options.crawl.check_external = absl::GetFlag(FLAGS_check_external);
+  options.crawl.check_resources = absl::GetFlag(FLAGS_check_resources);
+  options.crawl.honor_robots = absl::GetFlag(FLAGS_honor_robots);
+  options.probe_threads = absl::GetFlag(FLAGS_probe_threads);
+  options.probe_timeout = absl::GetFlag(FLAGS_probe_timeout);
   options.check_threads = absl::GetFlag(FLAGS_check_threads);
 
   govinspect::crawler::CrawlerServer server;

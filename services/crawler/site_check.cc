@@ -1,8 +1,5 @@
 #include "services/crawler/site_check.h"
 
-#include "absl/time/clock.h"
-#include "google/protobuf/util/time_util.h"
-
 namespace govinspect::crawler {
 
 FetchMetrics::FetchMetrics(prometheus::Registry& registry) {
@@ -19,13 +16,38 @@ FetchMetrics::FetchMetrics(prometheus::Registry& registry) {
                    .Name("govinspect_crawler_fetch_duration_seconds")
                    .Help("Time of one fetch, redirects included.")
                    .Register(registry)
-                   .Add({}, prometheus::Histogram::BucketBoundaries{0.01, 0.025, 0.05, 0.1, 0.25,
-                                                                    0.5, 1, 2.5, 5, 10, 15});
+                   .Add({}, prometheus::Histogram::BucketBoundaries{0.005, 0.01, 0.025, 0.05, 0.1,
+                                                                    0.25, 0.5, 1, 2.5, 5, 10, 15});
   bytes_ = &prometheus::BuildCounter()
                 .Name("govinspect_crawler_fetch_bytes_total")
-                .Help("Body bytes received.")
+                .Help("Body bytes received (decoded).")
                 .Register(registry)
                 .Add({});
+  in_flight_ = &prometheus::BuildGauge()
+                    .Name("govinspect_crawler_fetches_in_flight")
+                    .Help("HTTP transfers in flight.")
+                    .Register(registry)
+                    .Add({});
+  pages_ = &prometheus::BuildHistogram()
+                .Name("govinspect_crawler_pages_per_crawl")
+                .Help("HTML pages fetched per site crawl.")
+                .Register(registry)
+                .Add({}, prometheus::Histogram::BucketBoundaries{1, 10, 50, 100, 250, 500, 1000,
+                                                                 2500, 5000, 10000});
+  crawl_seconds_ = &prometheus::BuildHistogram()
+                        .Name("govinspect_crawler_crawl_duration_seconds")
+                        .Help("Time of one site crawl.")
+                        .Register(registry)
+                        .Add({}, prometheus::Histogram::BucketBoundaries{1, 5, 15, 30, 60, 120,
+                                                                         300, 600, 1800});
+  probe_success_ = &prometheus::BuildGauge()
+                        .Name("govinspect_probe_success")
+                        .Help("1 if the last availability probe of the site opened its home page.")
+                        .Register(registry);
+  probe_duration_ = &prometheus::BuildGauge()
+                         .Name("govinspect_probe_duration_seconds")
+                         .Help("Latency of the last availability probe of the site.")
+                         .Register(registry);
 }
 
 void FetchMetrics::Record(const common::FetchResult& r) {
@@ -34,28 +56,30 @@ void FetchMetrics::Record(const common::FetchResult& r) {
   bytes_->Increment(static_cast<double>(r.body_bytes));
 }
 
-common::v1::Observation CheckSite(const common::v1::Site& site,
-                                  const common::FetchOptions& fetch, FetchMetrics* metrics) {
-  common::FetchOptions opts = fetch;
-  opts.keep_body = false;  // the page-understanding checks will read it; today only the status
-  common::FetchResult r = common::Fetch(site.home_url(), opts);
-  if (metrics != nullptr) metrics->Record(r);
-  common::v1::Observation o;
-  o.set_target(site.name());
-  o.set_unit(site.unit());
-  o.set_status(common::v1::TARGET_STATUS_ASSESSED);
-  common::v1::HomePageFetch* home = o.mutable_site()->mutable_home();
-  home->set_requested_url(r.requested_url);
-  home->set_final_url(r.final_url);
-  home->set_http_status(r.http_status);
-  home->set_error(r.error);
-  home->set_error_detail(r.error_detail);
-  home->set_latency_seconds(r.latency_seconds);
-  home->set_body_bytes(r.body_bytes);
-  *home->mutable_fetch_time() =
-      google::protobuf::util::TimeUtil::NanosecondsToTimestamp(absl::GetCurrentTimeNanos());
-  o.mutable_site()->set_pages_crawled(r.error == common::v1::FETCH_ERROR_NONE ? 1 : 0);
-  return o;
+void FetchMetrics::OnCrawlDone(int pages, double seconds) {
+  pages_->Observe(pages);
+  crawl_seconds_->Observe(seconds);
+}
+
+void FetchMetrics::RecordProbe(const std::string& site, bool success, double seconds) {
+  absl::MutexLock lock(&mu_);
+  auto it = probe_gauges_.find(site);
+  if (it == probe_gauges_.end()) {
+    if (probe_gauges_.size() >= kMaxProbeSites) return;
+    it = probe_gauges_
+             .emplace(site, std::make_pair(&probe_success_->Add({{"site", site}}),
+                                           &probe_duration_->Add({{"site", site}})))
+             .first;
+  }
+  it->second.first->Set(success ? 1 : 0);
+  it->second.second->Set(seconds);
+}
+
+common::v1::Observation CheckSite(const common::v1::Site& site, const std::string& as_of,
+                                  const CrawlOptions& options, LinkCache* cache,
+                                  FetchMetrics* metrics) {
+  MemoryLinkCache local;
+  return CrawlSite(site, as_of, options, cache != nullptr ? cache : &local, metrics, metrics);
 }
 
 }  // namespace govinspect::crawler

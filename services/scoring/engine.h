@@ -86,7 +86,6 @@ class Engine {
   const v1::Ruleset& ruleset() const { return ruleset_; }
 
  private:
-  struct Evaluated;
   void EvaluateIndicator(const v1::Indicator& indicator,
                          const std::vector<const common::v1::Finding*>& findings,
                          const TargetInfo& info, absl::CivilDay as_of,

@@ -12,6 +12,11 @@ namespace govinspect::scoring {
 // ruleset's own `extra_kinds`.
 bool IsKnownFindingKind(absl::string_view kind);
 
+// The field that identifies a finding of `kind` within its target (its match key in
+// docs/finding-kinds.md): two findings of one kind with the same key are one problem.
+enum class MatchKey { kNone, kUrl, kText, kDetail, kAll };
+MatchKey MatchKeyOf(absl::string_view kind);
+
 }  // namespace govinspect::scoring
 
 #endif  // GOVINSPECT_SERVICES_SCORING_FINDING_KINDS_H_

@@ -1,25 +1,38 @@
-// scoring: scores rounds against rulesets
+// scoring: scores rounds against rulesets.
 
+#include "absl/flags/flag.h"
 #include "common/log/log.h"
-#include "govinspect/scoring/v1/scoring_service.grpc.pb.h"
-#include "services/main_support/basic_server.h"
 #include "services/main_support/server_flags.h"
+#include "services/scoring/scoring_server.h"
+
+#ifndef GOVINSPECT_DEFAULT_RULESETS_DIR
+#define GOVINSPECT_DEFAULT_RULESETS_DIR "rulesets"
+#endif
+
+ABSL_FLAG(std::string, rulesets_dir, GOVINSPECT_DEFAULT_RULESETS_DIR,
+          "Directory of ruleset files (*.textproto), all loaded at startup (default: the source "
+          "tree's rulesets/ this binary was built from)");
+ABSL_FLAG(int, executor_threads, 2, "Threads for blocking RPC work (Redis, scoring)");
 
 int main(int argc, char** argv) {
   sigset_t signals = govinspect::common::BlockShutdownSignals();
-  govinspect::main_support::InitServerMain(argc, argv, "scoring", "govinspect scoring: scores rounds against rulesets");
+  govinspect::main_support::InitServerMain(argc, argv, "scoring",
+                                           "govinspect scoring: scores rounds against rulesets");
   auto common = govinspect::main_support::ReadCommonServerFlags("scoring");
   if (!common.ok()) return govinspect::main_support::FailStartup("scoring", common.status());
 
-  // The ScoringService RPCs answer UNIMPLEMENTED until its checks land.
-  govinspect::scoring::v1::ScoringService::CallbackService service;
-  govinspect::common::QueueWorkerOptions worker = common->worker;
-  worker.kind = "";
-  govinspect::main_support::BasicServer server;
-  absl::Status s = server.BuildAndStart(
-      common->server, {{&service, "govinspect.scoring.v1.ScoringService"}}, worker,
-      nullptr);
-  if (!s.ok()) return govinspect::main_support::FailStartup("scoring", s);
+  govinspect::scoring::ScoringServerOptions options;
+  options.server = common->server;
+  options.redis = common->redis;
+  options.key_prefix = common->key_prefix;
+  options.api_token = common->api_token;
+  options.rulesets_dir = absl::GetFlag(FLAGS_rulesets_dir);
+  options.executor_threads = absl::GetFlag(FLAGS_executor_threads);
+
+  govinspect::scoring::ScoringServer server;
+  if (absl::Status s = server.BuildAndStart(options); !s.ok()) {
+    return govinspect::main_support::FailStartup("scoring", s);
+  }
   int sig = govinspect::common::WaitForShutdownSignal(signals);
   GI_LOG(INFO).With("signal", sig) << "shutdown requested";
   server.Shutdown();

@@ -298,7 +298,7 @@ void Validate(const ParsedFile& p, std::vector<std::string>* errors) {
     if (ind.source().empty()) err(loc, what + "source (citation) required");
     if (ind.rules_size() == 0) err(loc, what + "at least one rule required");
     if (IsScoreKind(ind.kind())) {
-      if (group_ids.count(ind.group()) == 0) {
+      if ((ind.kind() == v1::DEDUCT || !ind.group().empty()) && group_ids.count(ind.group()) == 0) {
         err(loc, absl::StrCat(what, "group \"", ind.group(), "\" is not one of score.groups"));
       }
       if (!ind.has_cap() || ind.cap() <= 0) err(loc, what + "cap must be > 0 for DEDUCT/BONUS");
@@ -311,15 +311,24 @@ void Validate(const ParsedFile& p, std::vector<std::string>* errors) {
       const std::string rw = absl::StrCat(what, "rule \"", rule.id(), "\": ");
       if (rule.id().empty()) err(rloc, what + "rule: id required");
       if (rule.description().empty()) err(rloc, rw + "description (Chinese) required");
-      if (rule.match().kinds_size() == 0) err(rloc, rw + "match.kinds required");
-      for (const std::string& k : rule.match().kinds()) {
-        if (!IsKnownFindingKind(k) && extra.count(k) == 0) {
-          err(rloc, absl::StrCat(rw, "unknown finding kind \"", k,
-                                 "\" (docs/finding-kinds.md, or list it in extra_kinds)"));
+      if (rule.match_size() == 0) err(rloc, rw + "match required");
+      for (const v1::Match& m : rule.match()) {
+        if (m.kinds_size() == 0) err(rloc, rw + "match.kinds required");
+        for (const std::string& k : m.kinds()) {
+          if (!IsKnownFindingKind(k) && extra.count(k) == 0) {
+            err(rloc, absl::StrCat(rw, "unknown finding kind \"", k,
+                                   "\" (docs/finding-kinds.md, or list it in extra_kinds)"));
+          }
         }
-      }
-      if (!ValidWindow(rule.match().older_than()) || !ValidWindow(rule.match().within())) {
-        err(rloc, rw + "windows must not be negative");
+        if (!ValidWindow(m.older_than()) || !ValidWindow(m.within())) {
+          err(rloc, rw + "windows must not be negative");
+        }
+        if (m.has_on_home_page() && ind.applies_to_size() > 0 &&
+            std::any_of(ind.applies_to().begin(), ind.applies_to().end(), [](int a) {
+              return a == v1::APPLIES_TO_ACCOUNT || a == v1::APPLIES_TO_UNIT;
+            })) {
+          err(rloc, rw + "on_home_page applies only to site indicators");
+        }
       }
       switch (rule.count_case()) {
         case v1::Rule::kAny:

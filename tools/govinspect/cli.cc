@@ -24,6 +24,7 @@
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "absl/time/civil_time.h"
+#include "services/crawler/site_crawler.h"
 #include "common/grpc/auth.h"
 #include "common/status/grpc_status.h"
 #include "tools/govinspect/format.h"
@@ -108,6 +109,10 @@ constexpr FlagSpec kFlags[] = {
      "health: also list each server's gRPC services through server reflection"},
     {"service", 0, true, true, false, "NAME",
      "check only these services (repeatable or comma-separated)"},
+    {"failed", 0, false, false, false, "", "scores list: only targets that failed"},
+    {"connect-to", 0, true, false, false, "HOST:PORT",
+     "site check --local: send every fetch to this address (the simulated province)"},
+    {"local", 0, false, false, false, "", "site check: crawl in this process instead of the crawler"},
 };
 
 struct CommandSpec {
@@ -134,6 +139,14 @@ constexpr CommandSpec kCommands[] = {
      "follow a round's progress until it ends (exit 0 DONE, 1 FAILED/CANCELLED)"},
     {"round", "export", "ROUND", 1, 1, "!file",
      "write the round's observations as JSON (docs/observations-export.md)"},
+    {"round", "rescore", "ROUND", 1, 1, "!ruleset",
+     "score the round's observations again with a ruleset (nothing is fetched)"},
+    {"scores", "list", "ROUND", 1, 1, "unit failed ruleset",
+     "list a round's scorecards with its 合格率 and 达标率"},
+    {"scores", "show", "ROUND TARGET", 2, 2, "ruleset",
+     "explain one target's scorecard: each rule, its points and evidence"},
+    {"site", "check", "URL", 1, 1, "as-of connect-to local",
+     "crawl one site now and print what was found (--local: in this process)"},
     {"health", "", "", 0, 0, "service list",
      "check grpc.health.v1 of every service (--list: also list its gRPC services by reflection)"},
 };
@@ -672,7 +685,9 @@ absl::StatusOr<Invocation> ParseCommandLine(const std::vector<std::string>& args
 ChannelClients::ChannelClients(
     std::map<std::string, std::shared_ptr<::grpc::ChannelInterface>> channels) {
   registry_ = coordinator::v1::RegistryService::NewStub(channels["coordinator"]);
+  crawler_ = crawler::v1::CrawlerService::NewStub(channels["crawler"]);
   rounds_ = coordinator::v1::RoundService::NewStub(channels["coordinator"]);
+  scoring_ = scoring::v1::ScoringService::NewStub(channels["scoring"]);
   for (const char* service : kServiceNames) {
     health_[service] = ::grpc::health::v1::Health::NewStub(channels[service]);
     reflection_[service] =
@@ -743,6 +758,7 @@ Cli::Result Cli::Dispatch(const Invocation& inv) {
     if (inv.verb == "list") return RoundList(inv);
     if (inv.verb == "cancel") return RoundCancel(inv);
     if (inv.verb == "export") return RoundExport(inv);
+    if (inv.verb == "rescore") return RoundRescore(inv);
     if (inv.verb == "watch") {
       absl::StatusOr<std::string> name = ResourceName("rounds", inv.args.at(0));
       if (!name.ok()) return name.status();
@@ -750,6 +766,11 @@ Cli::Result Cli::Dispatch(const Invocation& inv) {
     }
   } else if (inv.group == "health") {
     return Health(inv);
+  } else if (inv.group == "scores") {
+    if (inv.verb == "list") return ScoresList(inv);
+    if (inv.verb == "show") return ScoresShow(inv);
+  } else if (inv.group == "site") {
+    if (inv.verb == "check") return SiteCheck(inv);
   }
   return UsageError(absl::StrCat("unknown command \"", inv.group, " ", inv.verb, "\""));
 }
@@ -1393,6 +1414,363 @@ void Cli::ListServices(const std::string& service, std::vector<std::string>* nam
     *error = absl::StrCat("reflection: ", response.error_response().error_message());
   }
   std::sort(names->begin(), names->end());
+}
+
+// ---------------------------------------------------------------------------------------------
+// site check.
+
+namespace {
+
+const char* FindingKindName(const std::string& kind) {
+  if (kind == "broken_link") return "错误链接";
+  if (kind == "missing_image") return "图片缺失";
+  if (kind == "missing_attachment") return "附件缺失";
+  if (kind == "site_unreachable") return "首页无法访问";
+  return "问题";
+}
+
+std::string FetchErrorText(common::v1::FetchError e, int http_status) {
+  switch (e) {
+    case common::v1::FETCH_ERROR_NONE: return absl::StrCat("HTTP ", http_status);
+    case common::v1::FETCH_ERROR_DNS: return "域名无法解析";
+    case common::v1::FETCH_ERROR_REFUSED: return "连接被拒绝";
+    case common::v1::FETCH_ERROR_RESET: return "连接被重置";
+    case common::v1::FETCH_ERROR_TIMEOUT: return "访问超时";
+    case common::v1::FETCH_ERROR_TLS: return "证书或加密连接错误";
+    case common::v1::FETCH_ERROR_HTTP_STATUS: return absl::StrCat("HTTP ", http_status);
+    case common::v1::FETCH_ERROR_REDIRECT_LOOP: return "循环跳转";
+    case common::v1::FETCH_ERROR_TOO_MANY_REDIRECTS: return "跳转次数过多";
+    case common::v1::FETCH_ERROR_BODY_TOO_LARGE: return "页面过大";
+    case common::v1::FETCH_ERROR_BLOCKED: return "被防火墙或验证码拦截";
+    case common::v1::FETCH_ERROR_FORBIDDEN_ADDRESS: return "指向内网或保留地址，已拒绝访问";
+    default: return "其他错误";
+  }
+}
+
+}  // namespace
+
+Cli::Result Cli::SiteCheck(const Invocation& inv) {
+  const std::string url = inv.args.at(0);
+  if (!(absl::StartsWith(url, "http://") || absl::StartsWith(url, "https://"))) {
+    return UsageError(absl::StrCat("site check: \"", url, "\" is not an http(s) URL"));
+  }
+  const std::string as_of = FlagValue(inv, "as-of");
+  absl::CivilDay day;
+  if (!as_of.empty() && !absl::ParseCivilTime(as_of, &day)) {
+    return UsageError(absl::StrCat("--as-of \"", as_of, "\": want YYYY-MM-DD"));
+  }
+  const bool local = BoolFlag(inv, "local", false);
+  const std::string connect_to = FlagValue(inv, "connect-to");
+  if (!connect_to.empty() && !local) {
+    return UsageError("--connect-to needs --local (the crawler service uses its own --connect_to)");
+  }
+  crawler::v1::CheckSiteResponse response;
+  if (local) {
+    crawler::CrawlOptions o;
+    o.engine.fetch.connect_to = connect_to;
+    o.engine.fetch.max_attempts = 3;
+    o.time_budget = std::max(options_.deadline, absl::Minutes(10));
+    common::v1::Site site;
+    site.set_name("sites/adhoc");
+    site.set_home_url(url);
+    crawler::MemoryLinkCache cache;
+    *response.mutable_observation() = crawler::CrawlSite(site, as_of, o, &cache, nullptr);
+  } else {
+    if (clients_->crawler() == nullptr) return absl::UnavailableError("no crawler client");
+    crawler::v1::CheckSiteRequest request;
+    request.set_home_url(url);
+    request.set_as_of(as_of);
+    ::grpc::ClientContext context;
+    // A crawl takes minutes: the deadline is at least 10 minutes.
+    context.set_deadline(
+        absl::ToChronoTime(absl::Now() + std::max(options_.deadline, absl::Minutes(10))));
+    common::AddBearerToken(&context, options_.token);
+    ::grpc::Status status = clients_->crawler()->CheckSite(&context, request, &response);
+    if (!status.ok()) return Describe("crawler", "CheckSite", status);
+  }
+  if (json()) {
+    if (absl::Status s = PrintJson(response); !s.ok()) return s;
+    return kExitOk;
+  }
+  const common::v1::Observation& o = response.observation();
+  const common::v1::SiteEvidence& ev = o.site();
+  out_ << "网站 " << url << " 检查完成" << (as_of.empty() ? "" : absl::StrCat("（监测时间点 ", as_of, "）"))
+       << "：抓取页面 " << ev.pages_crawled() << " 个，发现链接 " << ev.links_found() << " 个，检查 "
+       << ev.links_checked() << " 个，用时 " << absl::StrFormat("%.1f", ev.crawl_seconds()) << " 秒"
+       << (ev.truncated() ? "（达到页面或时间上限，未抓取完整）" : "") << "\n";
+  out_ << "首页：" << FetchErrorText(ev.home().error(), ev.home().http_status()) << "，"
+       << absl::StrFormat("%.2f", ev.home().latency_seconds()) << " 秒"
+       << (ev.home().charset().empty() ? "" : absl::StrCat("，编码 ", ev.home().charset())) << "\n";
+  if (o.findings_size() == 0) {
+    out_ << "未发现错误链接、图片缺失或附件缺失。\n";
+    return kExitOk;
+  }
+  out_ << "发现问题 " << o.findings_size() << " 条：\n";
+  for (const auto& f : o.findings()) {
+    out_ << "  【" << FindingKindName(f.kind()) << "】" << f.url();
+    if (!f.text().empty()) out_ << "（链接文字：" << f.text() << "）";
+    if (!f.source_url().empty()) out_ << "，所在页面 " << f.source_url();
+    if (!f.detail().empty()) out_ << "，原因 " << f.detail();
+    out_ << "\n";
+  }
+  return kExitOk;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Scores (the scoring service): scores list|show, round rescore.
+
+namespace {
+
+namespace sv1 = ::govinspect::scoring::v1;
+
+std::string VerdictText(sv1::Scorecard::Verdict v, sv1::TargetType type) {
+  const bool account = type == sv1::TARGET_TYPE_ACCOUNT;
+  switch (v) {
+    case sv1::Scorecard::PASS: return account ? "达标" : "合格";
+    case sv1::Scorecard::FAIL: return account ? "不达标" : "不合格";
+    case sv1::Scorecard::NOT_ASSESSED: return "无法评估";
+    case sv1::Scorecard::NOT_APPLICABLE: return "不适用";
+    default: return "?";
+  }
+}
+
+std::string TargetTypeText(sv1::TargetType t) {
+  switch (t) {
+    case sv1::TARGET_TYPE_PORTAL_SITE: return "门户网站";
+    case sv1::TARGET_TYPE_DEPARTMENT_SITE: return "部门网站";
+    case sv1::TARGET_TYPE_ACCOUNT: return "政务新媒体";
+    case sv1::TARGET_TYPE_UNIT: return "单位";
+    case sv1::TARGET_TYPE_OPEN_DATA_PORTAL: return "开放数据平台";
+    default: return "?";
+  }
+}
+
+std::string Pts(double x) { return absl::StrFormat("%.1f", x); }
+
+std::string RateLine(const char* what, const char* pass, const char* fail,
+                     const sv1::VerdictCounts& c, double rate) {
+  std::string line = absl::StrCat(what, "：", pass, "率 ", absl::StrFormat("%.1f%%", rate * 100),
+                                  "（", pass, " ", c.passed(), " 个，", fail, " ", c.failed(),
+                                  " 个，无法评估 ", c.not_assessed(), " 个");
+  if (c.not_applicable() > 0) absl::StrAppend(&line, "，不适用 ", c.not_applicable(), " 个");
+  absl::StrAppend(&line, "；无法评估和不适用的不计入", pass, "率）");
+  return line;
+}
+
+// "sites/x" or "sites~x" → "sites~x"; a usage error otherwise.
+absl::StatusOr<std::string> TargetSegmentArg(absl::string_view arg) {
+  std::string s(arg);
+  const size_t sep = s.find_first_of("/~");
+  if (sep != std::string::npos) s[sep] = '~';
+  const std::string collection = sep == std::string::npos ? "" : s.substr(0, sep);
+  if ((collection != "sites" && collection != "accounts" && collection != "units" &&
+       collection != "portals") ||
+      !IsDnsLabel(s.substr(sep + 1))) {
+    return UsageError(absl::StrCat("\"", arg,
+                                   "\" is not a target: want sites/ID, accounts/ID, units/ID or "
+                                   "portals/ID"));
+  }
+  return s;
+}
+
+void RenderHit(std::ostream& out, const sv1::RuleHit& h, const std::string& head) {
+  out << "  " << head << h.indicator_name() << " [" << h.indicator() << "/" << h.rule() << "] "
+      << h.rule_description() << "（" << h.count() << " 处";
+  if (h.measured() >= 0) out << "，实测 " << h.measured();
+  if (h.capped()) out << "，计 " << Pts(h.raw_points()) << " 分，已达上限";
+  if (h.provisional()) out << "，暂定标准";
+  out << "）\n";
+  constexpr int kShown = 5;
+  for (int i = 0; i < h.evidence_size() && i < kShown; ++i) {
+    const common::v1::Finding& f = h.evidence(i);
+    std::vector<std::string> parts;
+    if (!f.url().empty()) parts.push_back(f.url());
+    if (!f.source_url().empty() && f.source_url() != f.url()) {
+      parts.push_back(absl::StrCat("（见于 ", f.source_url(), "）"));
+    }
+    if (!f.text().empty()) parts.push_back(absl::StrCat("“", f.text(), "”"));
+    if (!f.date().empty()) parts.push_back(f.date());
+    if (!f.detail().empty()) parts.push_back(f.detail());
+    if (parts.empty()) parts.push_back(f.kind());
+    out << "      证据：" << absl::StrJoin(parts, " ") << "\n";
+  }
+  const int more = std::max(0, h.evidence_size() - kShown) + h.evidence_omitted();
+  if (more > 0) out << "      …另有 " << more << " 条\n";
+}
+
+}  // namespace
+
+Cli::Result Cli::ScoresList(const Invocation& inv) {
+  absl::StatusOr<std::string> round = ResourceName("rounds", inv.args.at(0));
+  if (!round.ok()) return round.status();
+  sv1::ScoringService::StubInterface* stub = clients_->scoring();
+  if (stub == nullptr) return absl::UnavailableError("no scoring service client");
+  sv1::ListScorecardsRequest req;
+  req.set_parent(*round);
+  req.set_ruleset(FlagValue(inv, "ruleset"));
+  req.set_page_size(1000);
+  if (HasFlag(inv, "unit")) {
+    absl::StatusOr<std::string> unit = ResourceName("units", FlagValue(inv, "unit"));
+    if (!unit.ok()) return unit.status();
+    req.set_unit(*unit);
+  }
+  if (BoolFlag(inv, "failed", false)) req.set_verdict(sv1::Scorecard::FAIL);
+  sv1::ListScorecardsResponse merged;
+  for (int pages = 0;; ++pages) {
+    sv1::ListScorecardsResponse page;
+    absl::Status status = Call("scoring", "ListScorecards", /*idempotent=*/true,
+                               [&](::grpc::ClientContext* c) {
+                                 page.Clear();
+                                 return stub->ListScorecards(c, req, &page);
+                               });
+    if (!status.ok()) return status;
+    for (auto& card : *page.mutable_scorecards()) *merged.add_scorecards() = std::move(card);
+    merged.set_total_size(page.total_size());
+    if (page.next_page_token().empty() || pages > 10000) break;
+    req.set_page_token(page.next_page_token());
+  }
+  // The scoring's summary (rates): its ruleset is the flag's, the cards', or the round's.
+  std::string ruleset = req.ruleset();
+  if (ruleset.empty() && merged.scorecards_size() > 0) ruleset = merged.scorecards(0).ruleset();
+  if (ruleset.empty()) {
+    GetRoundRequest get;
+    get.set_name(*round);
+    Round r;
+    absl::Status status =
+        Call("coordinator", "GetRound", /*idempotent=*/true,
+             [&](::grpc::ClientContext* c) { return clients_->rounds().GetRound(c, get, &r); });
+    if (!status.ok()) return status;
+    ruleset = r.ruleset().empty() ? "gov-2019" : r.ruleset();
+  }
+  sv1::GetScoringRequest gs;
+  gs.set_name(absl::StrCat(*round, "/scorings/", ruleset));
+  sv1::Scoring scoring;
+  absl::Status status = Call("scoring", "GetScoring", /*idempotent=*/true,
+                             [&](::grpc::ClientContext* c) {
+                               return stub->GetScoring(c, gs, &scoring);
+                             });
+  if (!status.ok()) return status;
+  if (json()) {
+    absl::StatusOr<std::string> s = ToJson(scoring, /*pretty=*/false);
+    if (!s.ok()) return s.status();
+    nlohmann::ordered_json doc = {{"scoring", nlohmann::ordered_json::parse(*s)},
+                                  {"scorecards", nlohmann::ordered_json::array()}};
+    for (const auto& card : merged.scorecards()) {
+      absl::StatusOr<std::string> c = ToJson(card, /*pretty=*/false);
+      if (!c.ok()) return c.status();
+      doc["scorecards"].push_back(nlohmann::ordered_json::parse(*c));
+    }
+    out_ << doc.dump(2, ' ', false, nlohmann::ordered_json::error_handler_t::replace) << "\n";
+    return kExitOk;
+  }
+  Table t({"对象", "名称", "类型", "单位", "结论", "得分", "说明"});
+  for (const auto& c : merged.scorecards()) {
+    t.AddRow({c.target(), c.display_name(), TargetTypeText(c.target_type()), ResourceId(c.unit()),
+              VerdictText(c.verdict(), c.target_type()), c.scored() ? Pts(c.score()) : "-",
+              c.reason()});
+  }
+  t.Render(out_);
+  out_ << "轮次 " << *round << "，规则 " << ruleset << "（第 " << scoring.generation()
+       << " 次评分，监测时间点 " << scoring.as_of() << "）\n";
+  out_ << RateLine("网站", "合格", "不合格", scoring.sites(), scoring.site_pass_rate()) << "\n";
+  out_ << RateLine("政务新媒体", "达标", "不达标", scoring.accounts(), scoring.account_pass_rate())
+       << "\n";
+  out_ << "共列出 " << t.size() << " 张评分卡";
+  std::vector<std::string> filters;
+  if (!req.unit().empty()) filters.push_back(absl::StrCat("单位 ", ResourceId(req.unit())));
+  if (req.verdict() == sv1::Scorecard::FAIL) filters.push_back("仅不合格");
+  if (!filters.empty()) out_ << "（筛选：" << absl::StrJoin(filters, "，") << "）";
+  out_ << "\n";
+  return kExitOk;
+}
+
+Cli::Result Cli::ScoresShow(const Invocation& inv) {
+  absl::StatusOr<std::string> round = ResourceName("rounds", inv.args.at(0));
+  if (!round.ok()) return round.status();
+  absl::StatusOr<std::string> segment = TargetSegmentArg(inv.args.at(1));
+  if (!segment.ok()) return segment.status();
+  sv1::ScoringService::StubInterface* stub = clients_->scoring();
+  if (stub == nullptr) return absl::UnavailableError("no scoring service client");
+  const std::string ruleset = FlagValue(inv, "ruleset");
+  sv1::GetScorecardRequest req;
+  req.set_name(ruleset.empty()
+                   ? absl::StrCat(*round, "/scorecards/", *segment)
+                   : absl::StrCat(*round, "/scorings/", ruleset, "/scorecards/", *segment));
+  sv1::Scorecard c;
+  absl::Status status = Call("scoring", "GetScorecard", /*idempotent=*/true,
+                             [&](::grpc::ClientContext* ctx) {
+                               return stub->GetScorecard(ctx, req, &c);
+                             });
+  if (!status.ok()) return status;
+  if (json()) {
+    if (absl::Status s = PrintJson(c); !s.ok()) return s;
+    return kExitOk;
+  }
+  std::vector<std::pair<std::string, std::string>> fields = {
+      {"对象", c.display_name().empty() ? c.target()
+                                        : absl::StrCat(c.target(), "（", c.display_name(), "）")},
+      {"类型", TargetTypeText(c.target_type())},
+      {"单位", ResourceId(c.unit())},
+      {"规则", c.ruleset()},
+      {"结论", VerdictText(c.verdict(), c.target_type())},
+      {"说明", c.reason()},
+  };
+  if (c.scored()) {
+    std::string score = absl::StrCat(Pts(c.score()), "（100 − 扣分 ", Pts(c.deduction_total()));
+    if (c.score_scale() != 1) absl::StrAppend(&score, " × ", absl::StrFormat("%.4g", c.score_scale()));
+    absl::StrAppend(&score, " = ", Pts(c.base_score()), "，加分 ", Pts(c.bonus_total()), "）");
+    fields.emplace_back("得分", score);
+  }
+  RenderFields(out_, fields);
+  if (c.vetoes_size() > 0) {
+    out_ << "单项否决（" << c.vetoes_size() << " 项）：\n";
+    for (const auto& h : c.vetoes()) RenderHit(out_, h, "✗ ");
+  }
+  if (c.deductions_size() > 0) {
+    out_ << "扣分（共 " << Pts(c.deduction_total()) << " 分）：\n";
+    for (const auto& h : c.deductions()) {
+      RenderHit(out_, h, absl::StrCat("−", Pts(h.points()), " 分 ", h.group_name(), "·"));
+    }
+  }
+  if (c.bonuses_size() > 0) {
+    out_ << "加分（共 " << Pts(c.bonus_total()) << " 分）：\n";
+    for (const auto& h : c.bonuses()) RenderHit(out_, h, absl::StrCat("+", Pts(h.points()), " 分 "));
+  }
+  if (c.problems_size() > 0) {
+    out_ << "其他问题（不计分，列入通报）：\n";
+    for (const auto& h : c.problems()) RenderHit(out_, h, "· ");
+  }
+  if (c.vetoes_size() + c.deductions_size() + c.bonuses_size() + c.problems_size() == 0 &&
+      c.verdict() != sv1::Scorecard::NOT_ASSESSED) {
+    out_ << "未发现问题\n";
+  }
+  return kExitOk;
+}
+
+Cli::Result Cli::RoundRescore(const Invocation& inv) {
+  absl::StatusOr<std::string> round = ResourceName("rounds", inv.args.at(0));
+  if (!round.ok()) return round.status();
+  sv1::ScoringService::StubInterface* stub = clients_->scoring();
+  if (stub == nullptr) return absl::UnavailableError("no scoring service client");
+  sv1::RescoreRoundRequest req;
+  req.set_round(*round);
+  req.set_ruleset(FlagValue(inv, "ruleset"));
+  sv1::Scoring scoring;
+  absl::Status status = Call("scoring", "RescoreRound", /*idempotent=*/false,
+                             [&](::grpc::ClientContext* c) {
+                               return stub->RescoreRound(c, req, &scoring);
+                             });
+  if (!status.ok()) return status;
+  if (json()) {
+    if (absl::Status s = PrintJson(scoring); !s.ok()) return s;
+    return kExitOk;
+  }
+  out_ << "已用规则 " << scoring.ruleset() << " 重新评分 " << *round << "（第 "
+       << scoring.generation() << " 次评分，评分卡 " << scoring.scorecard_count() << " 张）\n";
+  out_ << RateLine("网站", "合格", "不合格", scoring.sites(), scoring.site_pass_rate()) << "\n";
+  out_ << RateLine("政务新媒体", "达标", "不达标", scoring.accounts(), scoring.account_pass_rate())
+       << "\n";
+  return kExitOk;
 }
 
 }  // namespace govinspect::cli

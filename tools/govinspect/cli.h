@@ -27,6 +27,8 @@
 #include "absl/time/time.h"
 #include "govinspect/coordinator/v1/registry_service.grpc.pb.h"
 #include "govinspect/coordinator/v1/round_service.grpc.pb.h"
+#include "govinspect/crawler/v1/crawler_service.grpc.pb.h"
+#include "govinspect/scoring/v1/scoring_service.grpc.pb.h"
 #include "grpc/health/v1/health.grpc.pb.h"
 #include "grpc/reflection/v1alpha/reflection.grpc.pb.h"
 
@@ -121,6 +123,10 @@ class Clients {
       const std::string& /*service*/) {
     return nullptr;
   }
+  // The crawler's CrawlerService (`site check`); nullptr in fakes that do not offer it.
+  virtual crawler::v1::CrawlerService::StubInterface* crawler() { return nullptr; }
+  // The scoring service (`scores`, `round rescore`); nullptr in fakes that do not offer it.
+  virtual scoring::v1::ScoringService::StubInterface* scoring() { return nullptr; }
 };
 
 // Clients over one channel per service (`channels` keyed by kServiceNames; the coordinator's
@@ -135,8 +141,12 @@ class ChannelClients : public Clients {
   ::grpc::health::v1::Health::StubInterface* health(const std::string& service) override;
   ::grpc::reflection::v1alpha::ServerReflection::StubInterface* reflection(
       const std::string& service) override;
+  crawler::v1::CrawlerService::StubInterface* crawler() override { return crawler_.get(); }
+  scoring::v1::ScoringService::StubInterface* scoring() override { return scoring_.get(); }
 
  private:
+  std::unique_ptr<crawler::v1::CrawlerService::StubInterface> crawler_;
+  std::unique_ptr<scoring::v1::ScoringService::StubInterface> scoring_;
   std::map<std::string,
            std::unique_ptr<::grpc::reflection::v1alpha::ServerReflection::StubInterface>>
       reflection_;
@@ -175,6 +185,12 @@ class Cli {
   Result RoundWatch(const std::string& round_name);
   Result RoundExport(const Invocation& inv);
   Result Health(const Invocation& inv);
+  // `site check URL`: through CrawlerService.CheckSite, or in-process with --local.
+  Result SiteCheck(const Invocation& inv);
+  // `scores list|show`, `round rescore`: through the scoring service.
+  Result ScoresList(const Invocation& inv);
+  Result ScoresShow(const Invocation& inv);
+  Result RoundRescore(const Invocation& inv);
   // Lists the gRPC services of `service` through server reflection.
   void ListServices(const std::string& service, std::vector<std::string>* names,
                     std::string* error);

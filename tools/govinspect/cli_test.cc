@@ -278,6 +278,125 @@ class FakeRounds final : public v1::RoundService::Service {
   absl::Notification hang_started_;
 };
 
+// The scoring service: one scored round rounds/r1 (gov-2019) with a failed and a scored site.
+namespace sv1 = ::govinspect::scoring::v1;
+class FakeScoring final : public sv1::ScoringService::Service {
+ public:
+  explicit FakeScoring(FakeState* state) : state_(state) {}
+
+  static sv1::Scorecard Failed() {
+    sv1::Scorecard c;
+    c.set_name("rounds/r1/scorings/gov-2019/scorecards/sites~zs-jrj-site");
+    c.set_target("sites/zs-jrj-site");
+    c.set_unit("units/zs-jrj");
+    c.set_display_name("中山市金融工作局网站");
+    c.set_target_type(sv1::TARGET_TYPE_DEPARTMENT_SITE);
+    c.set_ruleset("gov-2019");
+    c.set_verdict(sv1::Scorecard::FAIL);
+    c.set_reason("单项否决：栏目不更新");
+    sv1::RuleHit* h = c.add_vetoes();
+    h->set_indicator("columns_not_updated");
+    h->set_indicator_name("栏目不更新");
+    h->set_rule("c");
+    h->set_rule_description("空白栏目超过（含）5个");
+    h->set_count(6);
+    h->set_measured(-1);
+    for (int i = 0; i < 6; ++i) {
+      common::v1::Finding* f = h->add_evidence();
+      f->set_kind("blank_column");
+      f->set_url(absl::StrCat("http://jrj.zs.gov.cn/col", i, "/"));
+      f->set_text("通知公告");
+    }
+    return c;
+  }
+  static sv1::Scorecard Portal() {
+    sv1::Scorecard c;
+    c.set_target("sites/zs-gov-site");
+    c.set_unit("units/zs-gov");
+    c.set_target_type(sv1::TARGET_TYPE_PORTAL_SITE);
+    c.set_ruleset("gov-2019");
+    c.set_verdict(sv1::Scorecard::PASS);
+    c.set_scored(true);
+    c.set_score(97);
+    c.set_base_score(97);
+    c.set_deduction_total(3);
+    c.set_score_scale(1);
+    c.set_reason("得分 97.0（扣 3.0 分）");
+    sv1::RuleHit* h = c.add_deductions();
+    h->set_indicator("site_deduct_search");
+    h->set_indicator_name("无站内搜索");
+    h->set_group_name("功能设计");
+    h->set_rule("a");
+    h->set_rule_description("网站未提供站内搜索");
+    h->set_points(3);
+    h->set_count(1);
+    h->set_measured(-1);
+    return c;
+  }
+
+  grpc::Status ListScorecards(grpc::ServerContext* context, const sv1::ListScorecardsRequest* req,
+                              sv1::ListScorecardsResponse* resp) override {
+    if (auto s = state_->Enter(context, "ListScorecards"); !s.ok()) return s;
+    if (req->parent() != "rounds/r1") return grpc::Status(grpc::StatusCode::NOT_FOUND, "not scored");
+    absl::MutexLock lock(&mu_);
+    last_list_ = *req;
+    // Two pages unless filtered.
+    if (req->verdict() == sv1::Scorecard::FAIL) {
+      *resp->add_scorecards() = Failed();
+    } else if (req->page_token().empty()) {
+      *resp->add_scorecards() = Failed();
+      resp->set_next_page_token("p2");
+    } else {
+      *resp->add_scorecards() = Portal();
+    }
+    return grpc::Status::OK;
+  }
+  grpc::Status GetScoring(grpc::ServerContext* context, const sv1::GetScoringRequest* req,
+                          sv1::Scoring* resp) override {
+    if (auto s = state_->Enter(context, "GetScoring"); !s.ok()) return s;
+    if (req->name() != "rounds/r1/scorings/gov-2019") {
+      return grpc::Status(grpc::StatusCode::NOT_FOUND, req->name() + " does not exist");
+    }
+    resp->set_name(req->name());
+    resp->set_ruleset("gov-2019");
+    resp->set_generation(1);
+    resp->set_as_of("2020-06-30");
+    resp->mutable_sites()->set_passed(1);
+    resp->mutable_sites()->set_failed(1);
+    resp->set_site_pass_rate(0.5);
+    return grpc::Status::OK;
+  }
+  grpc::Status GetScorecard(grpc::ServerContext* context, const sv1::GetScorecardRequest* req,
+                            sv1::Scorecard* resp) override {
+    if (auto s = state_->Enter(context, "GetScorecard"); !s.ok()) return s;
+    if (req->name() == "rounds/r1/scorecards/sites~zs-jrj-site") {
+      *resp = Failed();
+      return grpc::Status::OK;
+    }
+    return grpc::Status(grpc::StatusCode::NOT_FOUND, req->name() + " does not exist");
+  }
+  grpc::Status RescoreRound(grpc::ServerContext* context, const sv1::RescoreRoundRequest* req,
+                            sv1::Scoring* resp) override {
+    if (auto s = state_->Enter(context, "RescoreRound"); !s.ok()) return s;
+    resp->set_name(req->round() + "/scorings/" + req->ruleset());
+    resp->set_ruleset(req->ruleset());
+    resp->set_generation(2);
+    resp->set_scorecard_count(2);
+    resp->mutable_sites()->set_passed(2);
+    resp->set_site_pass_rate(1);
+    return grpc::Status::OK;
+  }
+  sv1::ListScorecardsRequest last_list() {
+    absl::MutexLock lock(&mu_);
+    return last_list_;
+  }
+
+ private:
+  FakeState* state_;
+  absl::Mutex mu_;
+  sv1::ListScorecardsRequest last_list_ ABSL_GUARDED_BY(mu_);
+};
+
 struct RunResult {
   int code;
   std::string out;
@@ -292,6 +411,7 @@ class CliTest : public ::testing::Test {
     grpc::ServerBuilder builder;
     builder.RegisterService(&registry_);
     builder.RegisterService(&rounds_);
+    builder.RegisterService(&scoring_);
     server_ = builder.BuildAndStart();
     ASSERT_NE(server_, nullptr);
     channel_ = server_->InProcessChannel(grpc::ChannelArguments());
@@ -348,6 +468,7 @@ class CliTest : public ::testing::Test {
   FakeState state_;
   FakeRegistry registry_{&state_};
   FakeRounds rounds_{&state_};
+  FakeScoring scoring_{&state_};
   std::unique_ptr<grpc::Server> server_;
   std::shared_ptr<grpc::Channel> channel_;
   std::unique_ptr<Clients> clients_;
@@ -737,6 +858,51 @@ TEST_F(CliTest, HealthFailsWhenAServiceIsDown) {
   EXPECT_EQ(r.code, 7);
   EXPECT_THAT(r.out, AllOf(HasSubstr("coordinator  127.0.0.1:50051  SERVING"),
                            HasSubstr("scoring      127.0.0.1:50055  UNAVAILABLE")));
+}
+
+TEST_F(CliTest, ScoresListPagesFiltersAndShowsTheRates) {
+  RunResult r = Run({"scores", "list", "r1"});
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_THAT(r.out, HasSubstr("sites/zs-jrj-site"));
+  EXPECT_THAT(r.out, HasSubstr("sites/zs-gov-site"));  // the second page
+  EXPECT_THAT(r.out, HasSubstr("不合格"));
+  EXPECT_THAT(r.out, HasSubstr("97.0"));
+  EXPECT_THAT(r.out, HasSubstr("网站：合格率 50.0%"));
+  r = Run({"scores", "list", "rounds/r1", "--failed", "--unit", "zs-jrj"});
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_THAT(r.out, Not(HasSubstr("sites/zs-gov-site")));
+  EXPECT_THAT(r.out, HasSubstr("仅不合格"));
+  EXPECT_EQ(scoring_.last_list().unit(), "units/zs-jrj");
+  EXPECT_EQ(scoring_.last_list().verdict(), sv1::Scorecard::FAIL);
+  EXPECT_EQ(Run({"scores", "list", "nosuch"}).code, kExitNotFound);
+  r = Run({"--output", "json", "scores", "list", "r1"});
+  ASSERT_EQ(r.code, 0) << r.err;
+  nlohmann::json doc = nlohmann::json::parse(r.out);
+  EXPECT_EQ(doc["scoring"]["site_pass_rate"], 0.5);
+  EXPECT_EQ(doc["scorecards"].size(), 2u);
+}
+
+TEST_F(CliTest, ScoresShowExplainsInChinese) {
+  RunResult r = Run({"scores", "show", "r1", "sites/zs-jrj-site"});
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_THAT(r.out, HasSubstr("不合格"));
+  EXPECT_THAT(r.out, HasSubstr("单项否决（1 项）"));
+  EXPECT_THAT(r.out, HasSubstr("[columns_not_updated/c] 空白栏目超过（含）5个（6 处）"));
+  EXPECT_THAT(r.out, HasSubstr("证据：http://jrj.zs.gov.cn/col0/"));
+  EXPECT_THAT(r.out, HasSubstr("…另有 1 条"));
+  EXPECT_EQ(Run({"scores", "show", "r1", "sites~nosuch"}).code, kExitNotFound);
+  EXPECT_EQ(Run({"scores", "show", "r1", "zs-jrj-site"}).code, kExitUsage);
+  EXPECT_EQ(Run({"scores", "show", "r1"}).code, kExitUsage);
+}
+
+TEST_F(CliTest, RoundRescoreNeedsARulesetAndTheToken) {
+  EXPECT_EQ(Run({"round", "rescore", "r1"}).code, kExitUsage);
+  SetRequiredToken("t0k");
+  EXPECT_EQ(Run({"round", "rescore", "r1", "--ruleset", "guangdong-2020"}).code, kExitAuth);
+  RunResult r = Run({"round", "rescore", "r1", "--ruleset", "guangdong-2020", "--token", "t0k"});
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_THAT(r.out, HasSubstr("已用规则 guangdong-2020 重新评分 rounds/r1（第 2 次评分"));
+  EXPECT_EQ(state_.Calls("RescoreRound"), 2);  // not retried
 }
 
 TEST(FormatTest, DisplayWidthCountsChineseAsTwo) {

@@ -1,0 +1,232 @@
+#include "common/html/link_extractor.h"
+
+#include <libxml/HTMLparser.h>
+#include <libxml/parser.h>
+#include <libxml/parserInternals.h>
+#include <strings.h>
+
+#include <cstring>
+#include <mutex>
+
+#include "absl/strings/ascii.h"
+#include "absl/strings/match.h"
+
+namespace govinspect::common {
+namespace {
+
+constexpr size_t kMaxText = 200;
+
+struct State {
+  PageLinks* out;
+  int in_a = -1;  // index of the open <a> link, -1 if none
+  bool in_title = false;
+  bool title_done = false;
+  int skip = 0;  // inside <script>/<style>
+};
+
+const char* Attr(const xmlChar** attrs, const char* name) {
+  if (attrs == nullptr) return nullptr;
+  for (const xmlChar** p = attrs; p[0] != nullptr; p += 2) {
+    if (strcasecmp(reinterpret_cast<const char*>(p[0]), name) == 0) {
+      return p[1] != nullptr ? reinterpret_cast<const char*>(p[1]) : "";
+    }
+  }
+  return nullptr;
+}
+
+void AppendText(std::string* s, const char* data, int len) {
+  for (int i = 0; i < len && s->size() < kMaxText; ++i) {
+    unsigned char c = static_cast<unsigned char>(data[i]);
+    if (c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f') {
+      if (!s->empty() && s->back() != ' ') s->push_back(' ');
+    } else {
+      s->push_back(static_cast<char>(c));
+    }
+  }
+}
+
+void Trim(std::string* s) {
+  while (!s->empty() && s->back() == ' ') s->pop_back();
+  size_t i = 0;
+  while (i < s->size() && (*s)[i] == ' ') ++i;
+  s->erase(0, i);
+}
+
+void Add(State* st, LinkTag tag, const char* href, const char* text = nullptr) {
+  if (href == nullptr) return;
+  ExtractedLink l{tag, href, ""};
+  if (text != nullptr) AppendText(&l.text, text, static_cast<int>(std::strlen(text)));
+  Trim(&l.text);
+  st->out->links.push_back(std::move(l));
+}
+
+void CloseA(State* st) {
+  if (st->in_a >= 0) Trim(&st->out->links[st->in_a].text);
+  st->in_a = -1;
+}
+
+void OnStart(void* ctx, const xmlChar* xname, const xmlChar** attrs) {
+  auto* st = static_cast<State*>(ctx);
+  const char* name = reinterpret_cast<const char*>(xname);
+  switch (name[0]) {
+    case 'a':
+      if (name[1] == '\0') {
+        CloseA(st);
+        if (const char* href = Attr(attrs, "href")) {
+          Add(st, LinkTag::kA, href);
+          st->in_a = static_cast<int>(st->out->links.size()) - 1;
+        }
+        return;
+      }
+      if (std::strcmp(name, "area") == 0) Add(st, LinkTag::kArea, Attr(attrs, "href"), Attr(attrs, "alt"));
+      return;
+    case 'i':
+      if (std::strcmp(name, "img") == 0) {
+        const char* src = Attr(attrs, "src");
+        if (src == nullptr || *src == '\0') src = Attr(attrs, "data-src");
+        Add(st, LinkTag::kImg, src, Attr(attrs, "alt"));
+        if (st->in_a >= 0 && st->out->links[st->in_a].text.empty()) {
+          if (const char* alt = Attr(attrs, "alt")) {
+            AppendText(&st->out->links[st->in_a].text, alt, static_cast<int>(std::strlen(alt)));
+          }
+        }
+      } else if (std::strcmp(name, "iframe") == 0) {
+        Add(st, LinkTag::kIframe, Attr(attrs, "src"));
+      }
+      return;
+    case 's':
+      if (std::strcmp(name, "script") == 0) {
+        Add(st, LinkTag::kScript, Attr(attrs, "src"));
+        ++st->skip;
+      } else if (std::strcmp(name, "style") == 0) {
+        ++st->skip;
+      } else if (std::strcmp(name, "source") == 0) {
+        Add(st, LinkTag::kSource, Attr(attrs, "src"));
+      }
+      return;
+    case 'l':
+      if (std::strcmp(name, "link") == 0) {
+        const char* rel = Attr(attrs, "rel");
+        std::string r = rel != nullptr ? absl::AsciiStrToLower(rel) : "";
+        if (r.find("stylesheet") != std::string::npos || r.find("icon") != std::string::npos) {
+          Add(st, LinkTag::kLink, Attr(attrs, "href"));
+        }
+      }
+      return;
+    case 'f':
+      if (std::strcmp(name, "frame") == 0) Add(st, LinkTag::kFrame, Attr(attrs, "src"));
+      return;
+    case 'e':
+      if (std::strcmp(name, "embed") == 0) Add(st, LinkTag::kEmbed, Attr(attrs, "src"));
+      return;
+    case 't':
+      if (std::strcmp(name, "title") == 0 && !st->title_done) st->in_title = true;
+      return;
+    case 'b':
+      if (std::strcmp(name, "base") == 0 && st->out->base_href.empty()) {
+        if (const char* href = Attr(attrs, "href")) st->out->base_href = href;
+      }
+      return;
+    case 'm':
+      if (std::strcmp(name, "meta") == 0) {
+        const char* equiv = Attr(attrs, "http-equiv");
+        const char* content = Attr(attrs, "content");
+        if (equiv != nullptr && content != nullptr && strcasecmp(equiv, "refresh") == 0) {
+          const char* u = strcasestr(content, "url=");
+          if (u != nullptr) {
+            std::string url = u + 4;
+            while (!url.empty() && (url.front() == '\'' || url.front() == '"')) url.erase(0, 1);
+            while (!url.empty() && (url.back() == '\'' || url.back() == '"')) url.pop_back();
+            Add(st, LinkTag::kRefresh, url.c_str());
+          }
+        }
+        const char* mname = Attr(attrs, "name");
+        if (mname != nullptr && content != nullptr && strcasecmp(mname, "robots") == 0 &&
+            strcasestr(content, "nofollow") != nullptr) {
+          st->out->nofollow = true;
+        }
+      }
+      return;
+    default:
+      return;
+  }
+}
+
+void OnEnd(void* ctx, const xmlChar* xname) {
+  auto* st = static_cast<State*>(ctx);
+  const char* name = reinterpret_cast<const char*>(xname);
+  if (name[0] == 'a' && name[1] == '\0') {
+    CloseA(st);
+  } else if (std::strcmp(name, "title") == 0) {
+    if (st->in_title) {
+      Trim(&st->out->title);
+      st->title_done = true;
+    }
+    st->in_title = false;
+  } else if (std::strcmp(name, "script") == 0 || std::strcmp(name, "style") == 0) {
+    if (st->skip > 0) --st->skip;
+  }
+}
+
+void OnChars(void* ctx, const xmlChar* ch, int len) {
+  auto* st = static_cast<State*>(ctx);
+  if (st->skip > 0) return;
+  const char* data = reinterpret_cast<const char*>(ch);
+  if (st->in_a >= 0) AppendText(&st->out->links[st->in_a].text, data, len);
+  if (st->in_title) AppendText(&st->out->title, data, len);
+}
+
+void OnCdata(void*, const xmlChar*, int) {}  // script/style bodies
+
+void Silent(void*, const char*, ...) {}
+
+}  // namespace
+
+const char* LinkTagName(LinkTag tag) {
+  switch (tag) {
+    case LinkTag::kA: return "a";
+    case LinkTag::kArea: return "area";
+    case LinkTag::kImg: return "img";
+    case LinkTag::kScript: return "script";
+    case LinkTag::kLink: return "link";
+    case LinkTag::kIframe: return "iframe";
+    case LinkTag::kFrame: return "frame";
+    case LinkTag::kEmbed: return "embed";
+    case LinkTag::kSource: return "source";
+    case LinkTag::kRefresh: return "refresh";
+  }
+  return "?";
+}
+
+PageLinks ExtractLinks(absl::string_view html) {
+  static std::once_flag once;
+  std::call_once(once, [] { xmlInitParser(); });
+  PageLinks out;
+  if (html.empty()) return out;
+  State st{&out};
+  htmlSAXHandler sax;
+  std::memset(&sax, 0, sizeof sax);
+  sax.startElement = OnStart;
+  sax.endElement = OnEnd;
+  sax.characters = OnChars;
+  sax.cdataBlock = OnCdata;
+  sax.warning = Silent;
+  sax.error = Silent;
+  htmlParserCtxtPtr ctxt =
+      htmlCreateMemoryParserCtxt(html.data(), static_cast<int>(std::min<size_t>(html.size(), 1u << 30)));
+  if (ctxt == nullptr) return out;
+  if (ctxt->sax != nullptr) xmlFree(ctxt->sax);
+  ctxt->sax = static_cast<htmlSAXHandler*>(xmlMalloc(sizeof(htmlSAXHandler)));
+  std::memcpy(ctxt->sax, &sax, sizeof sax);
+  ctxt->userData = &st;
+  xmlSwitchEncoding(ctxt, XML_CHAR_ENCODING_UTF8);
+  htmlCtxtUseOptions(ctxt, HTML_PARSE_RECOVER | HTML_PARSE_NOERROR | HTML_PARSE_NOWARNING |
+                               HTML_PARSE_NONET | HTML_PARSE_IGNORE_ENC | HTML_PARSE_NOIMPLIED);
+  htmlParseDocument(ctxt);
+  CloseA(&st);
+  if (ctxt->myDoc != nullptr) xmlFreeDoc(ctxt->myDoc);
+  htmlFreeParserCtxt(ctxt);
+  return out;
+}
+
+}  // namespace govinspect::common

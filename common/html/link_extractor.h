@@ -1,0 +1,40 @@
+#ifndef GOVINSPECT_COMMON_HTML_LINK_EXTRACTOR_H_
+#define GOVINSPECT_COMMON_HTML_LINK_EXTRACTOR_H_
+
+// The crawler's hot path: one SAX pass of libxml2's HTML parser (recovering from any markup)
+// that collects the links of a page with their anchor text, the <title> and <base href>.
+
+#include <string>
+#include <vector>
+
+#include "absl/strings/string_view.h"
+
+namespace govinspect::common {
+
+enum class LinkTag { kA, kArea, kImg, kScript, kLink, kIframe, kFrame, kEmbed, kSource, kRefresh };
+
+struct ExtractedLink {
+  LinkTag tag;
+  // The attribute value as written (entities decoded), not resolved.
+  std::string href;
+  // Anchor text (a), alt text (area, img), whitespace collapsed, at most ~200 bytes.
+  std::string text;
+};
+
+struct PageLinks {
+  std::string title;
+  std::string base_href;
+  std::vector<ExtractedLink> links;
+  // <meta name="robots" content="nofollow">
+  bool nofollow = false;
+};
+
+// Parses UTF-8 HTML (meta charset declarations are ignored: the text is already UTF-8).
+PageLinks ExtractLinks(absl::string_view utf8_html);
+
+// "a", "img", … for logs and tests.
+const char* LinkTagName(LinkTag tag);
+
+}  // namespace govinspect::common
+
+#endif  // GOVINSPECT_COMMON_HTML_LINK_EXTRACTOR_H_

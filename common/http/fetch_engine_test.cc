@@ -1,0 +1,249 @@
+// The fetch engine against a tiny HTTP server on loopback (one thread per connection).
+#include "common/http/fetch_engine.h"
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <functional>
+#include <map>
+#include <mutex>
+#include <thread>
+
+#include <gtest/gtest.h>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/match.h"
+
+namespace govinspect::common {
+namespace {
+
+// Handler: path → raw HTTP response (status line, headers, body). Connection: close.
+class TinyServer {
+ public:
+  using Handler = std::function<std::string(const std::string& path, const std::string& request)>;
+  explicit TinyServer(Handler h) : handler_(std::move(h)) {
+    fd_ = socket(AF_INET, SOCK_STREAM, 0);
+    sockaddr_in a{};
+    a.sin_family = AF_INET;
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    bind(fd_, reinterpret_cast<sockaddr*>(&a), sizeof a);
+    listen(fd_, 64);
+    socklen_t len = sizeof a;
+    getsockname(fd_, reinterpret_cast<sockaddr*>(&a), &len);
+    port_ = ntohs(a.sin_port);
+    thread_ = std::thread([this] { Loop(); });
+  }
+  ~TinyServer() {
+    stop_ = true;
+    shutdown(fd_, SHUT_RDWR);
+    close(fd_);
+    thread_.join();
+    std::lock_guard<std::mutex> l(mu_);
+    for (auto& t : conns_) t.join();
+  }
+  int port() const { return port_; }
+  std::string base() const { return absl::StrCat("http://127.0.0.1:", port_); }
+  int hits(const std::string& path) {
+    std::lock_guard<std::mutex> l(mu_);
+    return hits_[path];
+  }
+
+ private:
+  void Loop() {
+    while (!stop_) {
+      int c = accept(fd_, nullptr, nullptr);
+      if (c < 0) return;
+      std::lock_guard<std::mutex> l(mu_);
+      conns_.emplace_back([this, c] { Serve(c); });
+    }
+  }
+  void Serve(int c) {
+    std::string req;
+    char buf[4096];
+    while (req.find("\r\n\r\n") == std::string::npos) {
+      ssize_t n = read(c, buf, sizeof buf);
+      if (n <= 0) break;
+      req.append(buf, static_cast<size_t>(n));
+    }
+    size_t sp = req.find(' ');
+    std::string path = sp == std::string::npos ? "/" : req.substr(sp + 1, req.find(' ', sp + 1) - sp - 1);
+    {
+      std::lock_guard<std::mutex> l(mu_);
+      hits_[path]++;
+    }
+    std::string resp = handler_(path, req);
+    if (resp == "RESET") {
+      linger lg{1, 0};
+      setsockopt(c, SOL_SOCKET, SO_LINGER, &lg, sizeof lg);
+    } else {
+      size_t off = 0;
+      while (off < resp.size()) {
+        ssize_t n = write(c, resp.data() + off, resp.size() - off);
+        if (n <= 0) break;
+        off += static_cast<size_t>(n);
+      }
+    }
+    close(c);
+  }
+
+  Handler handler_;
+  int fd_ = -1;
+  int port_ = 0;
+  std::atomic<bool> stop_{false};
+  std::thread thread_;
+  std::mutex mu_;
+  std::vector<std::thread> conns_;
+  std::map<std::string, int> hits_;
+};
+
+std::string Ok(const std::string& body, const std::string& extra = "") {
+  return absl::StrCat("HTTP/1.1 200 OK\r\nContent-Type: text/html; charset=utf-8\r\nContent-Length: ",
+                      body.size(), "\r\nConnection: close\r\n", extra, "\r\n", body);
+}
+std::string Status(int code, const std::string& extra = "") {
+  return absl::StrCat("HTTP/1.1 ", code, " X\r\nContent-Length: 0\r\nConnection: close\r\n", extra, "\r\n");
+}
+
+FetchEngineOptions Opts() {
+  FetchEngineOptions o;
+  o.fetch.allow_networks = {"127.0.0.1"};
+  o.fetch.timeout = absl::Seconds(5);
+  o.fetch.retry_backoff = absl::Milliseconds(20);
+  return o;
+}
+
+FetchResult FetchOne(FetchEngine& e, FetchRequest req) {
+  FetchResult out;
+  e.Submit(std::move(req), [&](FetchResult r) { out = std::move(r); });
+  e.Run(absl::Now() + absl::Seconds(30));
+  return out;
+}
+
+TEST(FetchEngineTest, ManyInFlightAndTaxonomy) {
+  std::atomic<int> flaky{0};
+  TinyServer s([&](const std::string& path, const std::string&) -> std::string {
+    if (path == "/slow") {
+      std::this_thread::sleep_for(std::chrono::milliseconds(1500));
+      return Ok("late");
+    }
+    if (path == "/404") return Status(404);
+    if (path == "/loop/0") return Status(302, "Location: /loop/1\r\n");
+    if (path == "/loop/1") return Status(302, "Location: /loop/0\r\n");
+    if (absl::StartsWith(path, "/chain/")) {
+      int n = std::stoi(path.substr(7));
+      return Status(301, absl::StrCat("Location: /chain/", n + 1, "\r\n"));
+    }
+    if (path == "/big") return Ok(std::string(200000, 'x'));
+    if (path == "/reset") return "RESET";
+    if (path == "/flaky") return flaky++ < 2 ? Status(503, "Retry-After: 0\r\n") : Ok("ok");
+    if (path == "/waf") return Ok("<html><title>安全验证</title>请完成滑动验证 captcha</html>");
+    if (path == "/meta") return Status(302, "Location: http://169.254.169.254/latest/meta-data/\r\n");
+    if (path == "/private") return Status(302, "Location: http://10.1.2.3/\r\n");
+    return Ok(absl::StrCat("<html>", path, "</html>"));
+  });
+  FetchEngineOptions o = Opts();
+  o.fetch.max_body_bytes = 100000;
+  o.fetch.max_attempts = 3;
+  o.fetch.timeout = absl::Milliseconds(700);
+  FetchEngine e(o);
+  std::map<std::string, FetchResult> got;
+  for (const char* p : {"/a", "/b", "/404", "/loop/0", "/chain/0", "/big", "/reset", "/flaky",
+                        "/waf", "/meta", "/private", "/slow"}) {
+    FetchRequest r;
+    r.url = s.base() + p;
+    e.Submit(r, [&got, p](FetchResult res) { got[p] = std::move(res); });
+  }
+  e.Run(absl::Now() + absl::Seconds(30));
+  ASSERT_EQ(got.size(), 12u);
+  EXPECT_EQ(got["/a"].error, v1::FETCH_ERROR_NONE);
+  EXPECT_EQ(got["/a"].body, "<html>/a</html>");
+  EXPECT_EQ(got["/404"].error, v1::FETCH_ERROR_HTTP_STATUS);
+  EXPECT_EQ(FetchReason(got["/404"]), "http_404");
+  EXPECT_EQ(got["/404"].attempts, 1);  // permanent: not retried
+  EXPECT_EQ(got["/loop/0"].error, v1::FETCH_ERROR_REDIRECT_LOOP);
+  EXPECT_EQ(got["/chain/0"].error, v1::FETCH_ERROR_TOO_MANY_REDIRECTS);
+  EXPECT_EQ(got["/big"].error, v1::FETCH_ERROR_BODY_TOO_LARGE);
+  EXPECT_EQ(got["/reset"].error, v1::FETCH_ERROR_RESET);
+  EXPECT_EQ(got["/reset"].attempts, 3);
+  EXPECT_EQ(got["/flaky"].error, v1::FETCH_ERROR_NONE);
+  EXPECT_EQ(got["/flaky"].attempts, 3);
+  EXPECT_EQ(got["/waf"].error, v1::FETCH_ERROR_BLOCKED);
+  EXPECT_EQ(got["/meta"].error, v1::FETCH_ERROR_FORBIDDEN_ADDRESS);
+  EXPECT_EQ(got["/private"].error, v1::FETCH_ERROR_FORBIDDEN_ADDRESS);
+  EXPECT_EQ(got["/slow"].error, v1::FETCH_ERROR_TIMEOUT);
+}
+
+TEST(FetchEngineTest, SsrfGuardWithoutAllowList) {
+  TinyServer s([](const std::string&, const std::string&) { return Ok("secret"); });
+  FetchEngineOptions o;
+  o.fetch.timeout = absl::Seconds(2);
+  FetchEngine e(o);
+  for (std::string url : {s.base() + "/", std::string("http://10.0.0.1/"),
+                          std::string("http://169.254.169.254/latest/meta-data/")}) {
+    FetchRequest r;
+    r.url = url;
+    FetchResult res = FetchOne(e, r);
+    EXPECT_EQ(res.error, v1::FETCH_ERROR_FORBIDDEN_ADDRESS) << url << " " << res.error_detail;
+    EXPECT_TRUE(res.body.empty());
+  }
+  EXPECT_EQ(s.hits("/"), 0);
+  // connect_to names its own address: allowed.
+  FetchEngineOptions m;
+  m.fetch.connect_to = absl::StrCat("127.0.0.1:", s.port());
+  FetchEngine mapped(m);
+  FetchRequest r;
+  r.url = "http://www.zs.gov.cn/";
+  FetchResult res = FetchOne(mapped, r);
+  EXPECT_EQ(res.error, v1::FETCH_ERROR_NONE) << res.error_detail;
+  EXPECT_EQ(res.body, "secret");
+}
+
+TEST(FetchEngineTest, HeadRangeAndPerHostLimit) {
+  std::atomic<int> active{0}, peak{0};
+  TinyServer s([&](const std::string& path, const std::string& req) -> std::string {
+    int now = ++active;
+    int p = peak.load();
+    while (now > p && !peak.compare_exchange_weak(p, now)) {}
+    std::this_thread::sleep_for(std::chrono::milliseconds(30));
+    --active;
+    if (path == "/nohead" && absl::StartsWith(req, "HEAD")) return Status(405);
+    if (path == "/nohead" && absl::StrContains(req, "Range: bytes=0-0")) {
+      return "HTTP/1.1 206 Partial\r\nContent-Length: 1\r\nConnection: close\r\n\r\nx";
+    }
+    return Ok("body");
+  });
+  FetchEngineOptions o = Opts();
+  o.per_host_concurrency = 2;
+  FetchEngine e(o);
+  int done = 0;
+  for (int i = 0; i < 10; ++i) {
+    FetchRequest r;
+    r.url = absl::StrCat(s.base(), "/p", i);
+    e.Submit(r, [&](FetchResult res) { done += res.error == v1::FETCH_ERROR_NONE; });
+  }
+  e.Run(absl::Now() + absl::Seconds(30));
+  EXPECT_EQ(done, 10);
+  EXPECT_LE(peak.load(), 2);
+  FetchRequest head;
+  head.url = s.base() + "/nohead";
+  head.method = FetchMethod::kHead;
+  EXPECT_EQ(FetchOne(e, head).http_status, 405);
+  FetchRequest range;
+  range.url = s.base() + "/nohead";
+  range.range = true;
+  FetchResult rr = FetchOne(e, range);
+  EXPECT_EQ(rr.error, v1::FETCH_ERROR_NONE);
+  EXPECT_EQ(rr.http_status, 206);
+  // The blocking wrapper.
+  FetchOptions fo;
+  fo.allow_networks = {"127.0.0.1"};
+  FetchResult one = Fetch(s.base() + "/x", fo);
+  EXPECT_EQ(one.error, v1::FETCH_ERROR_NONE);
+  EXPECT_EQ(one.body, "body");
+}
+
+}  // namespace
+}  // namespace govinspect::common

@@ -1,0 +1,309 @@
+// The crawl against the simulated province (simprovince serve as a subprocess on port 0):
+// detection of broken links, missing images and attachments scored by `simprovince
+// score-detection` on the tiny and city profiles; every fault mode classified and bounded; GBK.
+#include <signal.h>
+#include <sys/resource.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <sstream>
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
+#include "absl/time/clock.h"
+#include "common/csv/csv_reader.h"
+#include "services/crawler/site_crawler.h"
+
+namespace govinspect::crawler {
+namespace {
+
+using nlohmann::json;
+
+std::string ReadFile(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+// Runs a command to completion; returns its stdout.
+std::string Run(const std::vector<std::string>& argv, int* status) {
+  int fds[2];
+  EXPECT_EQ(pipe(fds), 0);
+  pid_t pid = fork();
+  if (pid == 0) {
+    dup2(fds[1], 1);
+    close(fds[0]);
+    std::vector<char*> args;
+    for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
+    args.push_back(nullptr);
+    execv(args[0], args.data());
+    _exit(127);
+  }
+  close(fds[1]);
+  std::string out;
+  char buf[4096];
+  ssize_t n;
+  while ((n = read(fds[0], buf, sizeof buf)) > 0) out.append(buf, static_cast<size_t>(n));
+  close(fds[0]);
+  waitpid(pid, status, 0);
+  return out;
+}
+
+// `simprovince serve` on 127.0.0.1:0 until destroyed.
+class Sim {
+ public:
+  Sim(const std::string& dir, const std::vector<std::string>& extra) {
+    int fds[2];
+    EXPECT_EQ(pipe(fds), 0);
+    pid_ = fork();
+    if (pid_ == 0) {
+      dup2(fds[1], 1);
+      close(fds[0]);
+      std::vector<std::string> argv = {SIMPROVINCE_BINARY, "serve", dir, "--listen", "127.0.0.1:0"};
+      argv.insert(argv.end(), extra.begin(), extra.end());
+      std::vector<char*> args;
+      for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
+      args.push_back(nullptr);
+      execv(args[0], args.data());
+      _exit(127);
+    }
+    close(fds[1]);
+    FILE* f = fdopen(fds[0], "r");
+    char line[256];
+    // Bounded: the server prints its address at once or exits (EOF).
+    while (fgets(line, sizeof line, f) != nullptr) {
+      std::string l = line;
+      if (size_t p = l.find("listening on "); p != std::string::npos) {
+        address_ = l.substr(p + 13);
+        while (!address_.empty() && (address_.back() == '\n' || address_.back() == '\r')) address_.pop_back();
+        break;
+      }
+    }
+    out_ = f;
+  }
+  ~Sim() {
+    if (pid_ > 0) {
+      kill(pid_, SIGTERM);
+      int st;
+      waitpid(pid_, &st, 0);
+    }
+    if (out_ != nullptr) fclose(out_);
+  }
+  const std::string& address() const { return address_; }
+
+ private:
+  pid_t pid_ = -1;
+  FILE* out_ = nullptr;
+  std::string address_;
+};
+
+struct SiteRow {
+  common::v1::Site site;
+};
+
+std::vector<common::v1::Site> ReadSites(const std::string& dir) {
+  auto rows = common::ParseCsv(ReadFile(dir + "/sites.csv"), "sites.csv");
+  EXPECT_TRUE(rows.ok());
+  std::vector<common::v1::Site> out;
+  std::map<std::string, int> col;
+  for (size_t i = 0; i < (*rows)[0].fields.size(); ++i) col[(*rows)[0].fields[i]] = static_cast<int>(i);
+  for (size_t r = 1; r < rows->size(); ++r) {
+    const auto& f = (*rows)[r].fields;
+    common::v1::Site s;
+    s.set_name("sites/" + f[col["site_id"]]);
+    s.set_unit("units/" + f[col["unit_id"]]);
+    s.set_home_url(f[col["home_url"]]);
+    for (absl::string_view h : absl::StrSplit(f[col["extra_hosts"]], ';', absl::SkipEmpty())) {
+      s.add_extra_hosts(std::string(h));
+    }
+    out.push_back(s);
+  }
+  return out;
+}
+
+class CrawlSimTest : public ::testing::Test {
+ protected:
+  static std::string Generate(const std::string& profile, int seed) {
+    std::string dir = absl::StrCat(::testing::TempDir(), "/crawl-", profile, "-", getpid());
+    std::filesystem::remove_all(dir);
+    int st = 0;
+    Run({SIMPROVINCE_BINARY, "generate", "--seed", absl::StrCat(seed), "--as-of", "2020-06-30",
+         "--profile", profile, "--out", dir},
+        &st);
+    EXPECT_EQ(st, 0);
+    return dir;
+  }
+
+  static CrawlOptions Options(const std::string& address) {
+    CrawlOptions o;
+    o.engine.fetch.connect_to = address;
+    o.engine.fetch.max_attempts = 3;
+    o.engine.fetch.retry_backoff = absl::Milliseconds(50);
+    o.engine.fetch.timeout = absl::Seconds(10);
+    o.engine.per_host_concurrency = 8;
+    o.engine.max_in_flight = 32;
+    o.time_budget = absl::Minutes(5);
+    return o;
+  }
+
+  // Crawls every site of the profile, writes the export and scores it; returns by_kind.
+  static json CrawlAndScore(const std::string& profile, int seed) {
+    std::string dir = Generate(profile, seed);
+    Sim sim(dir, {"--threads", "2", "--hang-ms", "3000"});
+    EXPECT_FALSE(sim.address().empty());
+    CrawlOptions o = Options(sim.address());
+    MemoryLinkCache cache;
+    json targets = json::array();
+    int pages = 0;
+    absl::Time start = absl::Now();
+    for (const auto& site : ReadSites(dir)) {
+      common::v1::Observation obs = CrawlSite(site, "2020-06-30", o, &cache, nullptr);
+      pages += obs.site().pages_crawled();
+      json findings = json::array();
+      for (const auto& f : obs.findings()) {
+        findings.push_back({{"kind", f.kind()}, {"indicator", f.indicator()}, {"url", f.url()},
+                            {"source_url", f.source_url()}, {"text", f.text()},
+                            {"excerpt", f.excerpt()}, {"date", f.date()}, {"detail", f.detail()}});
+      }
+      targets.push_back({{"target", site.name()}, {"unit", site.unit()}, {"status", "ASSESSED"},
+                         {"not_assessed_reason", ""}, {"findings", findings}});
+    }
+    std::cerr << profile << ": " << pages << " pages in " << absl::Now() - start << "\n";
+    json doc = {{"round", "rounds/test"}, {"as_of", "2020-06-30"}, {"targets", targets}};
+    std::string export_path = dir + "/export.json";
+    std::ofstream(export_path) << doc.dump();
+    int st = 0;
+    std::string out = Run({SIMPROVINCE_BINARY, "score-detection", "--truth", dir + "/truth.json",
+                           "--observations", export_path, "--output", "json"},
+                          &st);
+    json score = json::parse(out, nullptr, false);
+    EXPECT_FALSE(score.is_discarded()) << out;
+    std::filesystem::remove_all(dir);
+    return score;
+  }
+
+  static void ExpectKinds(const json& score, const std::string& profile) {
+    for (const char* kind : {"broken_link", "missing_image", "missing_attachment"}) {
+      ASSERT_TRUE(score["by_kind"].contains(kind)) << kind;
+      const json& c = score["by_kind"][kind];
+      std::cerr << profile << " " << kind << ": tp=" << c["tp"] << " fp=" << c["fp"]
+                << " fn=" << c["fn"] << " precision=" << c["precision"]
+                << " recall=" << c["recall"] << "\n";
+      EXPECT_GT(c["tp"].get<int>(), 0) << kind;
+      EXPECT_GE(c["precision"].get<double>(), 0.99) << kind;
+      EXPECT_GE(c["recall"].get<double>(), 0.99) << kind;
+    }
+    for (const auto& t : score["traps_reported"]) {
+      EXPECT_NE(t["kind"], "broken_link") << t.dump();
+    }
+  }
+};
+
+TEST_F(CrawlSimTest, TinyDetection) { ExpectKinds(CrawlAndScore("tiny", 1), "tiny"); }
+
+TEST_F(CrawlSimTest, CityDetection) { ExpectKinds(CrawlAndScore("city", 20200630), "city"); }
+
+// Every fault mode of the simulator, one site each: classified and bounded in time and memory.
+TEST_F(CrawlSimTest, FaultModes) {
+  std::string dir = Generate("tiny", 1);
+  std::vector<common::v1::Site> sites = ReadSites(dir);
+  ASSERT_GE(sites.size(), 6u);
+  auto host = [&](int i) { return sites[i].home_url().substr(7, sites[i].home_url().size() - 8); };
+  Sim sim(dir, {"--hang-ms", "1500", "--fault", host(0) + ":redirect_loop,url_trap,latency_ms=20",
+                "--fault", host(1) + ":fail=0.2,fail_mode=timeout,malformed",
+                "--fault", host(2) + ":oversize_mb=12", "--fault", host(3) + ":gzip_bomb=64",
+                "--fault", host(4) + ":lying_charset,fail=0.25,fail_mode=reset",
+                "--fault", host(5) + ":fail=0.3,fail_mode=5xx"});
+  ASSERT_FALSE(sim.address().empty());
+  CrawlOptions o = Options(sim.address());
+  o.engine.fetch.timeout = absl::Seconds(1);
+  o.engine.fetch.retry_backoff = absl::Milliseconds(10);
+  o.time_budget = absl::Seconds(60);
+  MemoryLinkCache cache;
+  std::map<int, common::v1::Observation> obs;
+  for (int i = 0; i < 6; ++i) {
+    absl::Time start = absl::Now();
+    obs[i] = CrawlSite(sites[i], "2020-06-30", o, &cache, nullptr);
+    EXPECT_LT(absl::Now() - start, absl::Seconds(70)) << host(i);
+  }
+  auto count = [](const common::v1::Observation& o, common::v1::FetchError e) {
+    for (const auto& c : o.site().fetch_results()) {
+      if (c.error() == e) return c.count();
+    }
+    return int64_t{0};
+  };
+  // 0: redirect loop reported as a broken link; the calendar trap cut off.
+  bool loop = false;
+  for (const auto& f : obs[0].findings()) {
+    if (absl::StrContains(f.url(), "/__loop/0")) {
+      loop = true;
+      EXPECT_EQ(f.kind(), "broken_link");
+      EXPECT_EQ(f.detail(), "redirect_loop");
+    }
+  }
+  EXPECT_TRUE(loop);
+  EXPECT_GT(obs[0].site().urls_skipped_trap(), 0);
+  EXPECT_GT(obs[0].site().pages_crawled(), 50);
+  // 1: timeouts classified, retried; malformed pages still parsed.
+  EXPECT_GT(count(obs[1], common::v1::FETCH_ERROR_TIMEOUT), 0);
+  EXPECT_GT(obs[1].site().pages_crawled(), 20);
+  // 2, 3: oversized body and gzip bomb stopped at the size limit.
+  EXPECT_EQ(obs[2].site().home().error(), common::v1::FETCH_ERROR_BODY_TOO_LARGE);
+  EXPECT_EQ(obs[3].site().home().error(), common::v1::FETCH_ERROR_BODY_TOO_LARGE);
+  // 4: resets retried; the lying header is overridden by the bytes.
+  EXPECT_GT(count(obs[4], common::v1::FETCH_ERROR_RESET), 0);
+  EXPECT_THAT(obs[4].site().home().charset_source(), ::testing::HasSubstr("checked"));
+  EXPECT_GT(obs[4].site().pages_crawled(), 20);
+  // 5: 503s retried (the whole site crawled) and counted.
+  EXPECT_GT(count(obs[5], common::v1::FETCH_ERROR_HTTP_STATUS), 0);
+  EXPECT_GT(obs[5].site().pages_crawled(), 20);
+  for (int i = 0; i < 6; ++i) {
+    for (const auto& f : obs[i].findings()) {
+      EXPECT_NE(f.detail(), "http_503") << f.url();  // transient, retried: never a finding
+    }
+  }
+  rusage ru{};
+  getrusage(RUSAGE_SELF, &ru);
+  EXPECT_LT(ru.ru_maxrss, 300 * 1024) << "peak RSS KiB";
+  std::filesystem::remove_all(dir);
+}
+
+// GBK-encoded sites (header only, meta only, GB18030 in both) are decoded.
+TEST_F(CrawlSimTest, GbkDecoded) {
+  std::string dir = Generate("tiny", 1);
+  json truth = json::parse(ReadFile(dir + "/truth.json"));
+  std::map<std::string, std::string> charset;
+  for (const auto& t : truth["targets"]) {
+    if (t["type"] == "site") charset[t["target"]] = t["facts"]["charset"];
+  }
+  Sim sim(dir, {});
+  CrawlOptions o = Options(sim.address());
+  o.max_pages = 5;
+  int gb = 0;
+  for (const auto& site : ReadSites(dir)) {
+    common::v1::Observation obs = CrawlSite(site, "2020-06-30", o, nullptr, nullptr);
+    const std::string& cs = charset[site.name()];
+    if (cs == "utf-8" || cs.empty()) {
+      EXPECT_EQ(obs.site().home().charset(), "UTF-8");
+    } else {
+      ++gb;
+      EXPECT_EQ(obs.site().home().charset(), "GB18030") << cs;
+    }
+    EXPECT_GT(obs.site().links_found(), 10) << site.name();
+  }
+  std::cerr << gb << " GB-encoded sites\n";
+  std::filesystem::remove_all(dir);
+}
+
+}  // namespace
+}  // namespace govinspect::crawler

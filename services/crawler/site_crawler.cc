@@ -1,0 +1,470 @@
+#include "services/crawler/site_crawler.h"
+
+#include <algorithm>
+#include <set>
+
+#include "absl/container/flat_hash_set.h"
+#include "absl/strings/ascii.h"
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "absl/strings/str_split.h"
+#include "absl/time/clock.h"
+#include "common/charset/charset.h"
+#include "common/html/link_extractor.h"
+#include "common/http/robots.h"
+#include "common/url/url.h"
+#include "google/protobuf/util/time_util.h"
+
+namespace govinspect::crawler {
+namespace {
+
+using common::FetchRequest;
+using common::FetchResult;
+
+std::string Extension(const std::string& url) {
+  std::string path = common::UrlPathAndQuery(url);
+  if (size_t q = path.find('?'); q != std::string::npos) path.resize(q);
+  size_t slash = path.rfind('/');
+  size_t dot = path.rfind('.');
+  if (dot == std::string::npos || (slash != std::string::npos && dot < slash)) return "";
+  return absl::AsciiStrToLower(path.substr(dot + 1));
+}
+
+bool IsDigits(absl::string_view s) {
+  return !s.empty() && std::all_of(s.begin(), s.end(), [](char c) { return absl::ascii_isdigit(static_cast<unsigned char>(c)); });
+}
+
+// "2020-06", "2020-06-01", "202006", "20200601", "2020/06" as a whole token.
+bool IsDateToken(absl::string_view t) {
+  std::vector<absl::string_view> parts = absl::StrSplit(t, absl::ByAnyChar("-_"));
+  if (parts.size() == 2 || parts.size() == 3) {
+    if (parts[0].size() != 4 || !IsDigits(parts[0])) return false;
+    for (size_t i = 1; i < parts.size(); ++i) {
+      if (parts[i].empty() || parts[i].size() > 2 || !IsDigits(parts[i])) return false;
+    }
+    return true;
+  }
+  if (!((t.size() == 6 || t.size() == 8) && IsDigits(t))) return false;
+  int year = (t[0] - '0') * 1000 + (t[1] - '0') * 100 + (t[2] - '0') * 10 + (t[3] - '0');
+  int month = (t[4] - '0') * 10 + (t[5] - '0');
+  if (year < 1990 || year > 2099 || month < 1 || month > 12) return false;
+  if (t.size() == 8) {
+    int day = (t[6] - '0') * 10 + (t[7] - '0');
+    if (day < 1 || day > 31) return false;
+  }
+  return true;
+}
+
+// A separated date ("2020-06", "2020_06_01"): unambiguous, unlike a bare number.
+bool IsSeparatedDate(absl::string_view t) {
+  return IsDateToken(t) && (t.find('-') != absl::string_view::npos || t.find('_') != absl::string_view::npos);
+}
+
+bool IsBroken(const FetchResult& r) {
+  switch (r.error) {
+    case common::v1::FETCH_ERROR_HTTP_STATUS:
+      return r.http_status != 401 && r.http_status != 407 && r.http_status != 429;
+    case common::v1::FETCH_ERROR_DNS:
+    case common::v1::FETCH_ERROR_REFUSED:
+    case common::v1::FETCH_ERROR_RESET:
+    case common::v1::FETCH_ERROR_TIMEOUT:
+    case common::v1::FETCH_ERROR_TLS:
+    case common::v1::FETCH_ERROR_REDIRECT_LOOP:
+    case common::v1::FETCH_ERROR_TOO_MANY_REDIRECTS:
+      return true;
+    default:
+      return false;  // none, body too large (it exists), blocked, forbidden, other
+  }
+}
+
+bool IsHtml(const FetchResult& r) {
+  if (r.content_type.empty()) return true;  // sniffed by the parser
+  std::string ct = absl::AsciiStrToLower(r.content_type);
+  return absl::StrContains(ct, "html") || absl::StrContains(ct, "xml");
+}
+
+class Crawl {
+ public:
+  Crawl(const common::v1::Site& site, const std::string& as_of, const CrawlOptions& options,
+        LinkCache* cache, common::FetchObserver* observer)
+      : site_(site), as_of_(as_of), o_(options), cache_(cache), engine_(options.engine, observer) {}
+
+  common::v1::Observation Run();
+
+ private:
+  struct Target {
+    TargetKind kind = TargetKind::kPage;
+    bool img = false;       // linked from an <img>
+    bool anchor = false;    // linked from <a>/<area>/<iframe>/<frame>/refresh
+    bool resource = false;  // only linked from <script>/<link>
+    bool external = false;
+    std::string source_url;
+    std::string text;
+    bool checked = false;
+    std::string reason;  // "ok" or the taxonomy reason
+    bool broken = false;
+  };
+
+  bool InScope(const std::string& url) const { return hosts_.contains(common::UrlHost(url)); }
+  void FetchPage(const std::string& url, int depth, bool home);
+  void OnPage(const std::string& url, int depth, bool home, FetchResult r);
+  void OnLink(const std::string& page_url, int depth, const common::ExtractedLink& link,
+              const common::UrlResolver& resolver);
+  void Check(const std::string& url, Target& t);
+  void OnChecked(const std::string& url, FetchResult r, bool was_head);
+  void Record(const FetchResult& r);
+  bool TrapGuard(const std::string& url);
+
+  const common::v1::Site& site_;
+  std::string as_of_;
+  const CrawlOptions& o_;
+  LinkCache* cache_;
+  common::FetchEngine engine_;
+  absl::flat_hash_set<std::string> hosts_;
+  std::string home_url_;
+  common::RobotsRules robots_;
+  absl::flat_hash_map<std::string, Target> targets_;   // every link target, normalised
+  absl::flat_hash_set<std::string> queued_pages_;      // pages submitted (and final URLs)
+  absl::flat_hash_map<std::string, absl::flat_hash_set<std::string>> queries_by_path_;
+  absl::flat_hash_map<std::string, absl::flat_hash_set<std::string>> param_sets_by_path_;
+  absl::flat_hash_map<std::string, int> calendar_counts_;
+  std::vector<std::pair<std::string, std::string>> external_results_;
+  common::v1::Observation obs_;
+  common::v1::SiteEvidence* ev_ = nullptr;
+  std::map<int, int64_t> results_;
+  int pages_submitted_ = 0;
+  int pages_crawled_ = 0;
+  int max_depth_ = 0;
+};
+
+common::v1::Observation Crawl::Run() {
+  const absl::Time start = absl::Now();
+  obs_.set_target(site_.name());
+  obs_.set_unit(site_.unit());
+  obs_.set_status(common::v1::TARGET_STATUS_ASSESSED);
+  ev_ = obs_.mutable_site();
+  auto home = common::NormalizeUrl(site_.home_url());
+  common::v1::HomePageFetch* hp = ev_->mutable_home();
+  hp->set_requested_url(site_.home_url());
+  if (!home.ok()) {
+    hp->set_error(common::v1::FETCH_ERROR_OTHER);
+    hp->set_error_detail(std::string(home.status().message()));
+    return std::move(obs_);
+  }
+  home_url_ = *home;
+  hosts_.insert(common::UrlHost(home_url_));
+  for (const auto& h : site_.extra_hosts()) hosts_.insert(absl::AsciiStrToLower(h));
+
+  const absl::Time deadline = start + o_.time_budget;
+  if (o_.honor_robots) {
+    FetchRequest req;
+    req.url = absl::StrCat(common::UrlOrigin(home_url_), "/robots.txt");
+    req.max_attempts = 1;
+    engine_.Submit(req, [this](FetchResult r) {
+      Record(r);
+      if (r.error == common::v1::FETCH_ERROR_NONE) {
+        robots_ = common::RobotsRules::Parse(r.body, o_.robots_agent);
+      }
+    });
+    engine_.Run(deadline);
+  }
+  queued_pages_.insert(home_url_);
+  Target& t = targets_[home_url_];
+  t.anchor = true;
+  FetchPage(home_url_, 0, /*home=*/true);
+  engine_.Run(deadline);
+  if (engine_.outstanding() > 0 || absl::Now() >= deadline) ev_->set_truncated(true);
+
+  if (cache_ != nullptr && !external_results_.empty()) cache_->Store(external_results_);
+
+  // Findings: one per broken target (the home page itself is the availability check's).
+  std::vector<std::pair<std::string, const Target*>> broken;
+  int checked = 0;
+  for (const auto& [url, tg] : targets_) {
+    if (tg.checked) ++checked;
+    if (tg.broken && url != home_url_ && !(tg.resource && !tg.anchor && !tg.img)) {
+      broken.emplace_back(url, &tg);
+    }
+  }
+  std::sort(broken.begin(), broken.end());
+  for (const auto& [url, tg] : broken) {
+    common::v1::Finding* f = obs_.add_findings();
+    std::string kind = tg->img ? "missing_image"
+                       : tg->kind == TargetKind::kAttachment ? "missing_attachment"
+                                                             : "broken_link";
+    f->set_kind(kind);
+    f->set_indicator(kind == "broken_link" ? "site_deduct_broken_links" : "site_deduct_migration");
+    f->set_url(url);
+    f->set_source_url(tg->source_url);
+    f->set_text(tg->text);
+    f->set_detail(tg->reason);
+  }
+  ev_->set_pages_crawled(pages_crawled_);
+  ev_->set_links_found(static_cast<int32_t>(targets_.size()));
+  ev_->set_links_checked(checked);
+  ev_->set_max_depth_reached(max_depth_);
+  ev_->set_crawl_seconds(absl::ToDoubleSeconds(absl::Now() - start));
+  for (const auto& [e, n] : results_) {
+    auto* c = ev_->add_fetch_results();
+    c->set_error(static_cast<common::v1::FetchError>(e));
+    c->set_count(n);
+  }
+  return std::move(obs_);
+}
+
+void Crawl::Record(const FetchResult& r) {
+  results_[r.error]++;
+  ev_->set_bytes_fetched(ev_->bytes_fetched() + r.body_bytes);
+}
+
+void Crawl::FetchPage(const std::string& url, int depth, bool home) {
+  ++pages_submitted_;
+  max_depth_ = std::max(max_depth_, depth);
+  FetchRequest req;
+  req.url = url;
+  if (home) req.max_attempts = o_.home_attempts;
+  engine_.Submit(req, [this, url, depth, home](FetchResult r) { OnPage(url, depth, home, std::move(r)); });
+}
+
+void Crawl::OnPage(const std::string& url, int depth, bool home, FetchResult r) {
+  Record(r);
+  Target& t = targets_[url];
+  t.checked = true;
+  t.reason = common::FetchReason(r);
+  t.broken = IsBroken(r);
+  if (home) {
+    common::v1::HomePageFetch* hp = ev_->mutable_home();
+    hp->set_final_url(r.final_url);
+    hp->set_http_status(r.http_status);
+    hp->set_error(r.error);
+    hp->set_error_detail(r.error_detail);
+    hp->set_latency_seconds(r.latency_seconds);
+    hp->set_body_bytes(r.body_bytes);
+    hp->set_attempts(r.attempts);
+    *hp->mutable_fetch_time() =
+        google::protobuf::util::TimeUtil::NanosecondsToTimestamp(absl::GetCurrentTimeNanos());
+  }
+  if (r.error != common::v1::FETCH_ERROR_NONE || !IsHtml(r)) return;
+  std::string base = r.final_url.empty() ? url : r.final_url;
+  if (auto n = common::NormalizeUrl(base); n.ok()) base = *n;
+  if (!InScope(base)) return;  // redirected off the site
+  queued_pages_.insert(base);
+  ++pages_crawled_;
+  common::DecodedText text = common::DecodeToUtf8(r.body, r.content_type);
+  r.body.clear();
+  r.body.shrink_to_fit();
+  if (home) {
+    ev_->mutable_home()->set_charset(text.charset);
+    ev_->mutable_home()->set_charset_source(text.source);
+  }
+  common::PageLinks links = common::ExtractLinks(text.utf8);
+  text.utf8.clear();
+  if (!links.base_href.empty()) {
+    if (auto b = common::ResolveUrl(base, links.base_href); b.ok()) base = *b;
+  }
+  common::UrlResolver resolver(base);
+  if (links.nofollow) return;
+  for (const auto& l : links.links) OnLink(base, depth, l, resolver);
+}
+
+bool Crawl::TrapGuard(const std::string& url) {
+  if (LooksLikeTrap(url, o_)) return false;
+  std::string pq = common::UrlPathAndQuery(url);
+  std::string path = pq.substr(0, pq.find('?'));
+  if (size_t q = pq.find('?'); q != std::string::npos) {
+    std::string query = pq.substr(q + 1);
+    auto& qs = queries_by_path_[path];
+    if (static_cast<int>(qs.size()) >= o_.max_query_variants_per_path && !qs.contains(query)) return false;
+    std::set<std::string> names;
+    for (absl::string_view kv : absl::StrSplit(query, '&')) {
+      names.insert(std::string(kv.substr(0, kv.find('='))));
+    }
+    std::string key = absl::StrJoin(names, "&");
+    auto& ps = param_sets_by_path_[path];
+    if (static_cast<int>(ps.size()) >= o_.max_param_sets_per_path && !ps.contains(key)) return false;
+    qs.insert(query);
+    ps.insert(key);
+  }
+  std::string cal = CalendarPattern(pq);
+  if (!cal.empty() && ++calendar_counts_[cal] > o_.max_calendar_pages) return false;
+  return true;
+}
+
+void Crawl::OnLink(const std::string& page_url, int depth, const common::ExtractedLink& link,
+                   const common::UrlResolver& resolver) {
+  if (common::IsNonLink(link.href)) return;
+  auto resolved = resolver.Resolve(link.href);
+  if (!resolved.ok()) return;
+  const std::string& url = *resolved;
+  const bool img = link.tag == common::LinkTag::kImg;
+  const bool resource = link.tag == common::LinkTag::kScript || link.tag == common::LinkTag::kLink ||
+                        link.tag == common::LinkTag::kSource || link.tag == common::LinkTag::kEmbed;
+  auto [it, inserted] = targets_.try_emplace(url);
+  Target& t = it->second;
+  if (inserted) {
+    t.kind = ClassifyTarget(url, img);
+    t.external = !InScope(url);
+    t.source_url = page_url;
+    t.text = link.text;
+  }
+  if (img) t.img = true;
+  else if (resource) t.resource = true;
+  else t.anchor = true;
+  if (!inserted) return;
+
+  if (t.kind == TargetKind::kPage && !t.external && !img && !resource) {
+    if (queued_pages_.contains(url)) return;
+    if (pages_submitted_ >= o_.max_pages || depth + 1 > o_.max_depth) {
+      ev_->set_urls_skipped_limit(ev_->urls_skipped_limit() + 1);
+      ev_->set_truncated(true);
+      return;
+    }
+    if (!TrapGuard(url)) {
+      ev_->set_urls_skipped_trap(ev_->urls_skipped_trap() + 1);
+      return;
+    }
+    if (o_.honor_robots && !robots_.Allowed(common::UrlPathAndQuery(url))) {
+      ev_->set_urls_skipped_robots(ev_->urls_skipped_robots() + 1);
+      return;
+    }
+    queued_pages_.insert(url);
+    FetchPage(url, depth + 1, /*home=*/false);
+    return;
+  }
+  if (t.external ? !o_.check_external : !o_.check_resources) return;
+  if (!t.external && LooksLikeTrap(url, o_)) return;
+  Check(url, t);
+}
+
+void Crawl::Check(const std::string& url, Target& t) {
+  if (t.external && cache_ != nullptr) {
+    auto hit = cache_->Lookup({url});
+    if (auto h = hit.find(url); h != hit.end()) {
+      t.checked = true;
+      t.reason = h->second;
+      t.broken = h->second != "ok" && h->second != "blocked" && h->second != "body_too_large" &&
+                 h->second != "forbidden_address" && h->second != "other" &&
+                 h->second != "http_401" && h->second != "http_429";
+      ev_->set_links_from_cache(ev_->links_from_cache() + 1);
+      return;
+    }
+  }
+  FetchRequest req;
+  req.url = url;
+  req.method = common::FetchMethod::kHead;
+  req.keep_body = false;
+  engine_.Submit(req, [this, url](FetchResult r) { OnChecked(url, std::move(r), true); });
+}
+
+void Crawl::OnChecked(const std::string& url, FetchResult r, bool was_head) {
+  Record(r);
+  // Servers that refuse or mishandle HEAD: confirm with a one-byte ranged GET.
+  if (was_head && r.error != common::v1::FETCH_ERROR_NONE &&
+      (r.error == common::v1::FETCH_ERROR_HTTP_STATUS || r.error == common::v1::FETCH_ERROR_RESET ||
+       r.error == common::v1::FETCH_ERROR_OTHER) &&
+      r.http_status != 404 && r.http_status != 410) {
+    FetchRequest req;
+    req.url = url;
+    req.range = true;
+    req.keep_body = false;
+    engine_.Submit(req, [this, url](FetchResult rr) { OnChecked(url, std::move(rr), false); });
+    return;
+  }
+  auto it = targets_.find(url);
+  if (it == targets_.end()) return;
+  Target& t = it->second;
+  t.checked = true;
+  t.reason = common::FetchReason(r);
+  t.broken = IsBroken(r);
+  if (t.external) external_results_.emplace_back(url, t.reason);
+}
+
+}  // namespace
+
+absl::flat_hash_map<std::string, std::string> MemoryLinkCache::Lookup(
+    const std::vector<std::string>& urls) {
+  absl::flat_hash_map<std::string, std::string> out;
+  for (const auto& u : urls) {
+    if (auto it = map_.find(u); it != map_.end()) out[u] = it->second;
+  }
+  return out;
+}
+
+void MemoryLinkCache::Store(const std::vector<std::pair<std::string, std::string>>& results) {
+  for (const auto& [u, r] : results) map_[u] = r;
+}
+
+TargetKind ClassifyTarget(const std::string& url, bool is_img_tag) {
+  static const absl::flat_hash_set<std::string> kImages = {"jpg", "jpeg", "png", "gif", "bmp",
+                                                           "webp", "svg", "ico", "tif", "tiff"};
+  static const absl::flat_hash_set<std::string> kAttachments = {
+      "pdf", "doc", "docx", "xls", "xlsx", "wps", "zip", "rar", "ofd", "ppt", "pptx",
+      "et",  "dps", "7z",   "txt", "csv", "ceb", "tar", "gz"};
+  static const absl::flat_hash_set<std::string> kResources = {
+      "css", "js", "mp4", "mp3", "flv", "swf", "avi", "wmv", "woff", "woff2", "ttf", "eot", "apk", "exe"};
+  std::string ext = Extension(url);
+  if (is_img_tag || kImages.contains(ext)) return TargetKind::kImage;
+  if (kAttachments.contains(ext)) return TargetKind::kAttachment;
+  if (kResources.contains(ext)) return TargetKind::kResource;
+  return TargetKind::kPage;
+}
+
+bool LooksLikeTrap(const std::string& url, const CrawlOptions& o) {
+  if (static_cast<int>(url.size()) > o.max_url_length) return true;
+  std::string pq = common::UrlPathAndQuery(url);
+  std::string path = pq.substr(0, pq.find('?'));
+  absl::flat_hash_map<absl::string_view, int> seen;
+  for (absl::string_view seg : absl::StrSplit(path, '/', absl::SkipEmpty())) {
+    if (++seen[seg] > o.max_segment_repeats) return true;
+  }
+  return false;
+}
+
+std::string CalendarPattern(const std::string& pq) {
+  std::string path = pq.substr(0, pq.find('?'));
+  std::vector<absl::string_view> segs = absl::StrSplit(path, '/', absl::SkipEmpty());
+  if (!segs.empty()) {
+    absl::string_view last = segs.back();
+    if (IsDateToken(last)) {
+      std::string key;
+      for (size_t i = 0; i + 1 < segs.size(); ++i) absl::StrAppend(&key, "/", segs[i]);
+      return absl::StrCat(key, "/#");
+    }
+  }
+  if (size_t q = pq.find('?'); q != std::string::npos) {
+    std::string key = path + "?";
+    bool date = false;
+    for (absl::string_view kv : absl::StrSplit(pq.substr(q + 1), '&')) {
+      size_t eq = kv.find('=');
+      absl::string_view name = kv.substr(0, eq);
+      absl::string_view value = eq == absl::string_view::npos ? "" : kv.substr(eq + 1);
+      std::string lname = absl::AsciiStrToLower(name);
+      const bool date_name = lname == "year" || lname == "month" || lname == "day" ||
+                             lname == "date" || lname == "y" || lname == "m" || lname == "d" ||
+                             lname == "ym" || lname == "time" || lname == "cal";
+      if (IsSeparatedDate(value) || (date_name && IsDigits(value))) {
+        date = true;
+        absl::StrAppend(&key, name, "=#&");
+      } else {
+        absl::StrAppend(&key, kv, "&");
+      }
+    }
+    if (date) return key;
+  }
+  return "";
+}
+
+common::v1::Observation CrawlSite(const common::v1::Site& site, const std::string& as_of,
+                                  const CrawlOptions& options, LinkCache* cache,
+                                  common::FetchObserver* fetch_observer,
+                                  CrawlObserver* crawl_observer) {
+  Crawl crawl(site, as_of, options, cache, fetch_observer);
+  common::v1::Observation o = crawl.Run();
+  if (crawl_observer != nullptr) {
+    crawl_observer->OnCrawlDone(o.site().pages_crawled(), o.site().crawl_seconds());
+  }
+  return o;
+}
+
+}  // namespace govinspect::crawler
