@@ -396,6 +396,8 @@ void FetchEngine::OnTransferDone(CURL* easy, int curl_code) {
   }
   r.attempts = job->attempt + 1;
   if (r.error != v1::FETCH_ERROR_NONE && IsTransient(r) && job->attempt + 1 < job->max_attempts) {
+    r.retried_errors.push_back(r.error);
+    if (observer_ != nullptr) observer_->OnFetchDone(r);
     absl::Duration delay = options_.fetch.retry_backoff * (1 << std::min(job->attempt, 6));
     if (retry_after > 0) {
       delay = std::min(absl::Seconds(retry_after), options_.fetch.max_retry_after);

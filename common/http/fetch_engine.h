@@ -61,7 +61,8 @@ struct FetchRequest {
   absl::Duration timeout = absl::ZeroDuration();
 };
 
-// Receives every finished fetch (for metrics). Called on the engine's thread.
+// Receives every finished fetch attempt (for metrics; a retried fetch is reported once per
+// attempt). Called on the engine's thread.
 class FetchObserver {
  public:
   virtual ~FetchObserver() = default;

@@ -49,8 +49,9 @@ struct FetchResult {
   std::string body;
   int64_t body_bytes = 0;
   int redirects = 0;
-  // Attempts made (1 unless retried).
+  // Attempts made (1 unless retried), and the error class of each failed attempt before the last.
   int attempts = 0;
+  std::vector<v1::FetchError> retried_errors;
   // The redirect chain, requested URL first (only when there were redirects).
   std::vector<std::string> redirect_chain;
   // HTTP version of the last response (11, 20, …) and the peer address.

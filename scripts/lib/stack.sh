@@ -84,7 +84,7 @@ stack_start_services() {
   stack_start_service coordinator "${STACK_FLAGS[@]}" \
     --scoring_address="$SCORING_ADDR" --report_address="$REPORT_ADDR" || return 1
   stack_start_service crawler "${STACK_FLAGS[@]}" "${CRAWLER_FLAGS[@]}" || return 1
-  stack_start_service newmedia "${STACK_FLAGS[@]}" || return 1
+  stack_start_service newmedia "${STACK_FLAGS[@]}" ${SIM_ADDR:+--connect_to="$SIM_ADDR"} || return 1
   stack_start_service dataopen "${STACK_FLAGS[@]}" --connect_to="${SIM_ADDR:-}" || return 1
 }
 

@@ -104,6 +104,7 @@ class Crawl {
     bool checked = false;
     std::string reason;  // "ok" or the taxonomy reason
     bool broken = false;
+    bool transient = false;  // broken by an error worth retrying (5xx, timeout, reset)
   };
 
   bool InScope(const std::string& url) const { return hosts_.contains(common::UrlHost(url)); }
@@ -174,6 +175,27 @@ common::v1::Observation Crawl::Run() {
   t.anchor = true;
   FetchPage(home_url_, 0, /*home=*/true);
   engine_.Run(deadline);
+  // Targets broken by a transient error (an overloaded server) are tried once more at the end,
+  // when the crawl's own load is gone; only what fails again is reported.
+  std::vector<std::string> recheck;
+  for (const auto& [url, tg] : targets_) {
+    if (tg.broken && tg.transient && url != home_url_) recheck.push_back(url);
+  }
+  if (!recheck.empty() && absl::Now() < deadline) {
+    for (const auto& url : recheck) {
+      FetchRequest req;
+      req.url = url;
+      req.keep_body = false;
+      engine_.Submit(req, [this, url](FetchResult r) {
+        Record(r);
+        Target& tg = targets_[url];
+        tg.reason = common::FetchReason(r);
+        tg.broken = IsBroken(r);
+        tg.transient = tg.broken && common::IsTransient(r);
+      });
+    }
+    engine_.Run(deadline);
+  }
   if (engine_.outstanding() > 0 || absl::Now() >= deadline) ev_->set_truncated(true);
 
   if (cache_ != nullptr && !external_results_.empty()) cache_->Store(external_results_);
@@ -215,6 +237,7 @@ common::v1::Observation Crawl::Run() {
 
 void Crawl::Record(const FetchResult& r) {
   results_[r.error]++;
+  for (auto e : r.retried_errors) results_[e]++;
   ev_->set_bytes_fetched(ev_->bytes_fetched() + r.body_bytes);
 }
 
@@ -233,6 +256,7 @@ void Crawl::OnPage(const std::string& url, int depth, bool home, FetchResult r) 
   t.checked = true;
   t.reason = common::FetchReason(r);
   t.broken = IsBroken(r);
+  t.transient = t.broken && common::IsTransient(r);
   if (home) {
     common::v1::HomePageFetch* hp = ev_->mutable_home();
     hp->set_final_url(r.final_url);
@@ -377,7 +401,8 @@ void Crawl::OnChecked(const std::string& url, FetchResult r, bool was_head) {
   t.checked = true;
   t.reason = common::FetchReason(r);
   t.broken = IsBroken(r);
-  if (t.external) external_results_.emplace_back(url, t.reason);
+  t.transient = t.broken && common::IsTransient(r);
+  if (t.external && !t.transient) external_results_.emplace_back(url, t.reason);
 }
 
 }  // namespace

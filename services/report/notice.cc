@@ -366,7 +366,8 @@ absl::Status Builder::Overall(Notice* n) {
     for (size_t j = 0; j < top.size() && j < 3; ++j) names.push_back(top[j].second);
     std::string s = absl::StrCat("，", TargetsPhrase(failed, "", nullptr), verb);
     if (!names.empty()) {
-      absl::StrAppend(&s, "，主要问题是", absl::StrJoin(names, "、"), top.size() > 3 ? "等" : "");
+      absl::StrAppend(&s, "，主要问题是存在“", absl::StrJoin(names, "”“"), "”",
+                      top.size() > 3 ? "等" : "", "单项否决问题");
     }
     return s;
   };
@@ -426,7 +427,10 @@ absl::Status Builder::Overall(Notice* n) {
         case FollowupStatus::kFixed: ++f.fixed; break;
         case FollowupStatus::kStill:
           ++f.still;
-          PushUnique(&still_targets, item.key.target);
+          // Sites and accounts are named; unit-level problems are counted only.
+          if (IsSite(item.key.target) || IsAccount(item.key.target)) {
+            PushUnique(&still_targets, item.key.target);
+          }
           break;
         case FollowupStatus::kUnverified: ++f.unverified; break;
         case FollowupStatus::kNew: ++f.added; break;

@@ -111,10 +111,12 @@ TEST_F(NoticeTest, EveryFailedTargetIsInTheAnnexAndNoPassedOne) {
 TEST_F(NoticeTest, NotAssessedIsListedNeverPassed) {
   Notice n = Build(input_);
   ASSERT_EQ(n.not_assessed.size(), 1u);
-  EXPECT_EQ(n.not_assessed[0].target, report::testing::kNotAssessedTarget);
+  EXPECT_EQ(n.not_assessed[0].target, report::testing::NotAssessedTarget());
   EXPECT_THAT(n.not_assessed[0].reason, HasSubstr("死信队列"));
   for (const auto& r : n.findings) {
-    if (r.target == report::testing::kNotAssessedTarget) EXPECT_EQ(r.verdict, "无法评估");
+    if (r.target == report::testing::NotAssessedTarget()) {
+      EXPECT_EQ(r.verdict, "无法评估");
+    }
   }
   EXPECT_EQ(n.summary.accounts_not_assessed, 1);
   EXPECT_EQ(n.summary.accounts_passed + n.summary.accounts_failed +
@@ -166,7 +168,9 @@ TEST_F(NoticeTest, FollowupAcrossTwoRounds) {
       EXPECT_EQ(i.key.target, "sites/zs-tjj-site");
       EXPECT_EQ(i.key.key, "http://tjj.zs.gov.cn/old/404.html");
     }
-    if (i.status == FollowupStatus::kNew) EXPECT_EQ(i.key.kind, "expression_error");
+    if (i.status == FollowupStatus::kNew) {
+      EXPECT_EQ(i.key.kind, "expression_error");
+    }
   }
   const auto& para = n.sections[0].paragraphs.back();
   EXPECT_THAT(para.lead, HasSubstr("回头看"));
@@ -190,19 +194,28 @@ TEST_F(NoticeTest, UnitSheetsCarryEvidenceRuleAndDeadline) {
       EXPECT_FALSE(i.rule.empty()) << s.unit << " " << i.target << " " << i.problem;
     }
   }
-  // The 卫生健康局 sheet lists the veto behind its site's failure and the unfiled account.
-  const UnitSheet* wjj = nullptr;
+  // A unit whose site failed has the veto behind it on its sheet; a unit with an unfiled account
+  // has that account on its sheet.
+  std::set<std::string> failed_units, unfiled_units;
+  for (const auto& c : input_.cards) {
+    if (c.verdict() == scoring::v1::Scorecard::FAIL) failed_units.insert(c.unit());
+  }
+  for (const auto& o : input_.observations) {
+    for (const auto& f : o.findings()) {
+      if (f.kind() == "account_unfiled") unfiled_units.insert(o.unit());
+    }
+  }
+  ASSERT_FALSE(failed_units.empty());
+  ASSERT_FALSE(unfiled_units.empty());
   for (const auto& s : n.sheets) {
-    if (s.unit == "units/zs-wjj") wjj = &s;
+    bool veto = false, unfiled = false;
+    for (const auto& i : s.items) {
+      veto |= absl::StrContains(i.rule, "单项否决");
+      unfiled |= absl::StartsWith(i.problem, "未备案");
+    }
+    EXPECT_EQ(veto, failed_units.count(s.unit) > 0) << s.unit;
+    EXPECT_EQ(unfiled, unfiled_units.count(s.unit) > 0) << s.unit;
   }
-  ASSERT_NE(wjj, nullptr);
-  bool veto = false, unfiled = false;
-  for (const auto& i : wjj->items) {
-    veto |= absl::StrContains(i.rule, "单项否决");
-    unfiled |= absl::StartsWith(i.problem, "未备案");
-  }
-  EXPECT_TRUE(veto);
-  EXPECT_TRUE(unfiled);
 }
 
 TEST(NoticeFormatTest, PercentAndPeriod) {

@@ -2,6 +2,7 @@
 // (poppler-utils) for the PDFs and python3-openpyxl for the workbook.
 
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <array>
 #include <cstdio>
@@ -25,7 +26,7 @@ using govinspect::testing::IsOk;
 using ::testing::HasSubstr;
 
 // Runs a shell command; returns its stdout and sets *rc.
-std::string Run(const std::string& cmd, int* rc) {
+std::string Shell(const std::string& cmd, int* rc) {
   std::string out;
   FILE* p = popen(cmd.c_str(), "r");
   if (p == nullptr) {
@@ -83,7 +84,7 @@ TEST_F(RenderTest, WritesEveryFormatAndOneSheetPerUnit) {
 
 TEST_F(RenderTest, PdfTextHasUnitsRatesAndPageNumbers) {
   int rc = 0;
-  std::string text = Run("pdftotext -enc UTF-8 " + Path("report.pdf") + " -", &rc);
+  std::string text = Shell("pdftotext -enc UTF-8 " + Path("report.pdf") + " -", &rc);
   ASSERT_EQ(rc, 0) << "pdftotext failed";
   const std::string squashed = Squash(text);
   EXPECT_THAT(squashed, HasSubstr("政府网站及政务新媒体检查情况的通报"));
@@ -95,14 +96,14 @@ TEST_F(RenderTest, PdfTextHasUnitsRatesAndPageNumbers) {
   EXPECT_THAT(squashed, HasSubstr("检查发现存在突出问题的名单"));
   EXPECT_THAT(squashed, HasSubstr("—1—"));
   EXPECT_THAT(squashed, HasSubstr("—2—"));
-  std::string fonts = Run("pdffonts " + Path("report.pdf"), &rc);
+  std::string fonts = Shell("pdffonts " + Path("report.pdf"), &rc);
   EXPECT_THAT(fonts, HasSubstr("NotoSerifCJK"));
   EXPECT_THAT(fonts, HasSubstr("NotoSansCJK"));
 }
 
 TEST_F(RenderTest, PdfRendersToPng) {
   int rc = 0;
-  Run("pdftoppm -png -r 40 -f 1 -l 1 " + Path("report.pdf") + " " + Path("page"), &rc);
+  Shell("pdftoppm -png -r 40 -f 1 -l 1 " + Path("report.pdf") + " " + Path("page"), &rc);
   ASSERT_EQ(rc, 0);
   std::ifstream png(Path("page-1.png"), std::ios::binary);
   ASSERT_TRUE(png.good()) << "no page-1.png";
@@ -115,7 +116,7 @@ TEST_F(RenderTest, UnitSheetPdfsNameTheUnitAndDeadline) {
   for (const auto& f : files_) {
     if (f.unit.empty()) continue;
     int rc = 0;
-    std::string text = Squash(Run("pdftotext -enc UTF-8 " + Path(f.file) + " -", &rc));
+    std::string text = Squash(Shell("pdftotext -enc UTF-8 " + Path(f.file) + " -", &rc));
     ASSERT_EQ(rc, 0);
     const UnitSheet* sheet = nullptr;
     for (const auto& s : notice_.sheets) {
@@ -140,7 +141,9 @@ for ws in wb.worksheets:
             print("ANNEX", r[3])
 )";
   int rc = 0;
-  std::string out = Run("python3 " + script + " " + Path("report.xlsx"), &rc);
+  // Debian's python3 (python3-openpyxl), not whatever python3 comes first in PATH.
+  const std::string python = access("/usr/bin/python3", X_OK) == 0 ? "/usr/bin/python3" : "python3";
+  std::string out = Shell(python + " " + script + " " + Path("report.xlsx"), &rc);
   ASSERT_EQ(rc, 0) << out;
   int sites = 0, accounts = 0, units = 0;
   for (const auto& r : notice_.findings) {

@@ -96,8 +96,7 @@ std::string RenderMarkdown(const Notice& n) {
   }
   if (n.followup.has_value()) {
     const auto& f = *n.followup;
-    absl::StrAppend(&out, "### “回头看”情况\n\n对照", f.previous_period, "（", f.previous_round,
-                    "）：上次发现问题", f.previous_total, "个，已整改", f.fixed, "个，未整改",
+    absl::StrAppend(&out, "### “回头看”情况\n\n对照", f.previous_period, "：上次发现问题", f.previous_total, "个，已整改", f.fixed, "个，未整改",
                     f.still, "个，无法核实", f.unverified, "个；本次新发现", f.added, "个。\n\n");
     auto rows = FollowupRows(n);
     if (!rows.empty()) MdTable(&out, kFollowupHeader, rows);

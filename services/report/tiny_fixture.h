@@ -16,7 +16,8 @@ namespace govinspect::report::testing {
 
 inline constexpr char kTinyAsOf[] = "2020-06-30";
 inline constexpr int kTinySeed = 20200630;
-inline constexpr char kNotAssessedTarget[] = "accounts/zs-wjj-tt";
+// The healthy account marked NOT_ASSESSED (the last one of the truth), set by TinyInput.
+const std::string& NotAssessedTarget();
 
 // The round rounds/tiny-2020q2 as ReportInput (no previous round).
 absl::StatusOr<ReportInput> TinyInput(const std::string& round_id = "tiny-2020q2");

@@ -1,5 +1,7 @@
 #include "services/scoring/scoring_store.h"
 
+#include <set>
+
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
@@ -100,21 +102,20 @@ absl::Status ScoringStore::PutScoring(const std::string& round_id, const std::st
     if (hset.empty()) hset = {"HSET", cards_key};
     hset.push_back(c.target());
     hset.push_back(c.SerializeAsString());
-    if (hset.size() >= 2 + 2 * kCardsPerCommand) commands.push_back(std::move(hset)), hset.clear();
+    if (hset.size() >= 2 + 2 * kCardsPerCommand) {
+      commands.push_back(std::move(hset));
+      hset.clear();
+    }
     v1::ScorecardIndex::Entry* e = index.add_entries();
     e->set_target(c.target());
     e->set_unit(c.unit());
     e->set_target_type(c.target_type());
     e->set_verdict(c.verdict());
+    std::set<std::string> indicators;
     for (const auto* hits : {&c.vetoes(), &c.deductions(), &c.bonuses(), &c.problems()}) {
-      for (const v1::RuleHit& h : *hits) {
-        if (e->indicators().empty() || e->indicators(e->indicators_size() - 1) != h.indicator()) {
-          bool seen = false;
-          for (const std::string& i : e->indicators()) seen = seen || i == h.indicator();
-          if (!seen) e->add_indicators(h.indicator());
-        }
-      }
+      for (const v1::RuleHit& h : *hits) indicators.insert(h.indicator());
     }
+    for (const std::string& i : indicators) e->add_indicators(i);
   }
   if (!hset.empty()) commands.push_back(std::move(hset));
   commands.push_back({"SET", ScoringKey(round_id, ruleset, "index"), index.SerializeAsString()});

@@ -111,7 +111,7 @@ TEST_P(TruthTest, ExpectedVetoesAndVerdictsMatch) {
 
 INSTANTIATE_TEST_SUITE_P(Profiles, TruthTest,
                          ::testing::Values(Param{"city", 1}, Param{"city", 20200630},
-                                           Param{"tiny", 1}),
+                                           Param{"tiny", 1}, Param{"province", 1}),
                          [](const ::testing::TestParamInfo<Param>& info) {
                            return absl::StrCat(std::get<0>(info.param), "_seed",
                                                std::get<1>(info.param));

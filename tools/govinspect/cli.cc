@@ -104,7 +104,8 @@ constexpr FlagSpec kFlags[] = {
     {"request-id", 0, true, false, false, "UUID",
      "idempotency key; reuse it to retry without creating a second round (default: generated)"},
     {"watch", 0, false, false, false, "", "continue as `round watch`"},
-    {"file", 'o', true, false, false, "FILE", "output file (- for stdout)"},
+    {"file", 'o', true, false, false, "FILE", "output file (- for stdout); report units: a directory"},
+    {"format", 0, true, false, false, "FORMAT", "report get: pdf, html, xlsx, md or json"},
     {"list", 0, false, false, false, "",
      "health: also list each server's gRPC services through server reflection"},
     {"service", 0, true, true, false, "NAME",
@@ -147,6 +148,10 @@ constexpr CommandSpec kCommands[] = {
      "explain one target's scorecard: each rule, its points and evidence"},
     {"site", "check", "URL", 1, 1, "as-of connect-to local",
      "crawl one site now and print what was found (--local: in this process)"},
+    {"report", "get", "ROUND", 1, 1, "!format !file",
+     "download the round's 通报 (its newest finished report) in one format"},
+    {"report", "units", "ROUND", 1, 1, "!file",
+     "download every unit's 整改通知单 (PDF) of the round's newest report into a directory"},
     {"health", "", "", 0, 0, "service list",
      "check grpc.health.v1 of every service (--list: also list its gRPC services by reflection)"},
 };
@@ -688,6 +693,7 @@ ChannelClients::ChannelClients(
   crawler_ = crawler::v1::CrawlerService::NewStub(channels["crawler"]);
   rounds_ = coordinator::v1::RoundService::NewStub(channels["coordinator"]);
   scoring_ = scoring::v1::ScoringService::NewStub(channels["scoring"]);
+  report_ = ::govinspect::report::v1::ReportService::NewStub(channels["report"]);
   for (const char* service : kServiceNames) {
     health_[service] = ::grpc::health::v1::Health::NewStub(channels[service]);
     reflection_[service] =
@@ -771,6 +777,9 @@ Cli::Result Cli::Dispatch(const Invocation& inv) {
     if (inv.verb == "show") return ScoresShow(inv);
   } else if (inv.group == "site") {
     if (inv.verb == "check") return SiteCheck(inv);
+  } else if (inv.group == "report") {
+    if (inv.verb == "get") return ReportGet(inv);
+    if (inv.verb == "units") return ReportUnits(inv);
   }
   return UsageError(absl::StrCat("unknown command \"", inv.group, " ", inv.verb, "\""));
 }
@@ -1770,6 +1779,117 @@ Cli::Result Cli::RoundRescore(const Invocation& inv) {
   out_ << RateLine("网站", "合格", "不合格", scoring.sites(), scoring.site_pass_rate()) << "\n";
   out_ << RateLine("政务新媒体", "达标", "不达标", scoring.accounts(), scoring.account_pass_rate())
        << "\n";
+  return kExitOk;
+}
+
+// ---------------------------------------------------------------------------------------------
+// report get / report units
+
+namespace rv1 = ::govinspect::report::v1;
+
+absl::StatusOr<rv1::Report> Cli::LatestReport(const std::string& round) {
+  rv1::ReportService::StubInterface* stub = clients_->report();
+  if (stub == nullptr) return absl::UnavailableError("no report service client");
+  rv1::ListReportsRequest req;
+  req.set_round(round);
+  req.set_page_size(50);
+  rv1::ListReportsResponse resp;
+  absl::Status status = Call("report", "ListReports", /*idempotent=*/true,
+                             [&](::grpc::ClientContext* c) { return stub->ListReports(c, req, &resp); });
+  if (!status.ok()) return status;
+  for (const rv1::Report& r : resp.reports()) {  // newest first
+    if (r.state() == rv1::Report::SUCCEEDED) return r;
+  }
+  if (resp.reports_size() > 0 && resp.reports(0).state() == rv1::Report::RUNNING) {
+    return absl::FailedPreconditionError(
+        absl::StrCat(round, " 的通报正在生成（", resp.reports(0).name(), "），请稍后再试"));
+  }
+  return absl::NotFoundError(absl::StrCat(round, " 还没有已生成的通报"));
+}
+
+absl::StatusOr<std::string> Cli::DownloadReport(const std::string& report,
+                                                rv1::ReportFormat format,
+                                                const std::string& unit) {
+  rv1::ReportService::StubInterface* stub = clients_->report();
+  if (stub == nullptr) return absl::UnavailableError("no report service client");
+  rv1::DownloadReportRequest req;
+  req.set_name(report);
+  req.set_format(format);
+  req.set_unit(unit);
+  std::string data;
+  absl::Status status = Call("report", "DownloadReport", /*idempotent=*/true,
+                             [&](::grpc::ClientContext* c) {
+                               data.clear();
+                               auto reader = stub->DownloadReport(c, req);
+                               rv1::ReportChunk chunk;
+                               while (reader->Read(&chunk)) data += chunk.data();
+                               return reader->Finish();
+                             });
+  if (!status.ok()) return status;
+  return data;
+}
+
+Cli::Result Cli::ReportGet(const Invocation& inv) {
+  absl::StatusOr<std::string> round = ResourceName("rounds", inv.args.at(0));
+  if (!round.ok()) return round.status();
+  const std::string format_name = absl::AsciiStrToLower(FlagValue(inv, "format"));
+  rv1::ReportFormat format = rv1::REPORT_FORMAT_UNSPECIFIED;
+  if (format_name == "pdf") format = rv1::REPORT_FORMAT_PDF;
+  if (format_name == "html") format = rv1::REPORT_FORMAT_HTML;
+  if (format_name == "xlsx") format = rv1::REPORT_FORMAT_XLSX;
+  if (format_name == "md" || format_name == "markdown") format = rv1::REPORT_FORMAT_MARKDOWN;
+  if (format_name == "json") format = rv1::REPORT_FORMAT_JSON;
+  if (format == rv1::REPORT_FORMAT_UNSPECIFIED) {
+    return UsageError(absl::StrCat("--format \"", format_name, "\": want pdf, html, xlsx, md or json"));
+  }
+  const std::string file = FlagValue(inv, "file");
+  if (file.empty()) return UsageError("report get needs -o FILE");
+  absl::StatusOr<rv1::Report> report = LatestReport(*round);
+  if (!report.ok()) return report.status();
+  absl::StatusOr<std::string> data = DownloadReport(report->name(), format, "");
+  if (!data.ok()) return data.status();
+  if (file == "-") {
+    out_ << *data;
+    return kExitOk;
+  }
+  if (absl::Status s = WriteFileAtomically(file, *data); !s.ok()) return s;
+  if (json()) {
+    nlohmann::ordered_json j = {{"file", file}, {"report", report->name()},
+                                {"round", *round}, {"format", format_name},
+                                {"size_bytes", data->size()}};
+    out_ << j.dump(2, ' ', false, nlohmann::ordered_json::error_handler_t::replace) << "\n";
+    return kExitOk;
+  }
+  out_ << "已下载 " << report->name() << "（" << report->title() << "）的 " << format_name
+       << " 文件到 " << file << "（" << data->size() << " 字节）\n";
+  return kExitOk;
+}
+
+Cli::Result Cli::ReportUnits(const Invocation& inv) {
+  absl::StatusOr<std::string> round = ResourceName("rounds", inv.args.at(0));
+  if (!round.ok()) return round.status();
+  const std::string dir = FlagValue(inv, "file");
+  if (dir.empty() || dir == "-") return UsageError("report units needs -o DIR");
+  absl::StatusOr<rv1::Report> report = LatestReport(*round);
+  if (!report.ok()) return report.status();
+  if (mkdir(dir.c_str(), 0755) != 0 && errno != EEXIST) {
+    return absl::UnknownError(absl::StrCat("cannot create ", dir, ": ", std::strerror(errno)));
+  }
+  nlohmann::ordered_json files = nlohmann::ordered_json::array();
+  for (const rv1::UnitSheet& sheet : report->unit_sheets()) {
+    absl::StatusOr<std::string> data = DownloadReport(report->name(), rv1::REPORT_FORMAT_PDF, sheet.unit());
+    if (!data.ok()) return data.status();
+    const std::string id = sheet.unit().substr(sheet.unit().find('/') + 1);
+    const std::string path = absl::StrCat(dir, "/", id, "-", sheet.display_name(), ".pdf");
+    if (absl::Status s = WriteFileAtomically(path, *data); !s.ok()) return s;
+    files.push_back({{"unit", sheet.unit()}, {"file", path}, {"problems", sheet.problems()}});
+  }
+  if (json()) {
+    nlohmann::ordered_json j = {{"report", report->name()}, {"dir", dir}, {"files", files}};
+    out_ << j.dump(2, ' ', false, nlohmann::ordered_json::error_handler_t::replace) << "\n";
+    return kExitOk;
+  }
+  out_ << "已下载 " << report->unit_sheets_size() << " 个单位的整改通知单到 " << dir << "\n";
   return kExitOk;
 }
 

@@ -28,6 +28,7 @@
 #include "govinspect/coordinator/v1/registry_service.grpc.pb.h"
 #include "govinspect/coordinator/v1/round_service.grpc.pb.h"
 #include "govinspect/crawler/v1/crawler_service.grpc.pb.h"
+#include "govinspect/report/v1/report_service.grpc.pb.h"
 #include "govinspect/scoring/v1/scoring_service.grpc.pb.h"
 #include "grpc/health/v1/health.grpc.pb.h"
 #include "grpc/reflection/v1alpha/reflection.grpc.pb.h"
@@ -127,6 +128,8 @@ class Clients {
   virtual crawler::v1::CrawlerService::StubInterface* crawler() { return nullptr; }
   // The scoring service (`scores`, `round rescore`); nullptr in fakes that do not offer it.
   virtual scoring::v1::ScoringService::StubInterface* scoring() { return nullptr; }
+  // The report service (`report get`, `report units`); nullptr in fakes that do not offer it.
+  virtual ::govinspect::report::v1::ReportService::StubInterface* report() { return nullptr; }
 };
 
 // Clients over one channel per service (`channels` keyed by kServiceNames; the coordinator's
@@ -143,8 +146,10 @@ class ChannelClients : public Clients {
       const std::string& service) override;
   crawler::v1::CrawlerService::StubInterface* crawler() override { return crawler_.get(); }
   scoring::v1::ScoringService::StubInterface* scoring() override { return scoring_.get(); }
+  ::govinspect::report::v1::ReportService::StubInterface* report() override { return report_.get(); }
 
  private:
+  std::unique_ptr<::govinspect::report::v1::ReportService::StubInterface> report_;
   std::unique_ptr<crawler::v1::CrawlerService::StubInterface> crawler_;
   std::unique_ptr<scoring::v1::ScoringService::StubInterface> scoring_;
   std::map<std::string,
@@ -191,6 +196,13 @@ class Cli {
   Result ScoresList(const Invocation& inv);
   Result ScoresShow(const Invocation& inv);
   Result RoundRescore(const Invocation& inv);
+  // report get / report units: the newest SUCCEEDED report of a round, downloaded.
+  Result ReportGet(const Invocation& inv);
+  Result ReportUnits(const Invocation& inv);
+  absl::StatusOr<::govinspect::report::v1::Report> LatestReport(const std::string& round);
+  absl::StatusOr<std::string> DownloadReport(const std::string& report,
+                                             ::govinspect::report::v1::ReportFormat format,
+                                             const std::string& unit);
   // Lists the gRPC services of `service` through server reflection.
   void ListServices(const std::string& service, std::vector<std::string>* names,
                     std::string* error);

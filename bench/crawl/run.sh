@@ -1,0 +1,98 @@
+#!/usr/bin/env bash
+# Crawl benchmark: one ~2,000-page simulated site exported by `simprovince export-site` and
+# served by nginx-light from files on loopback, crawled fully by govinspect's crawler (all link
+# checks on, no politeness delay), by `wget --spider -r -p` and by linkinator, in the same run.
+# Prints pages/s of each, the ratios, and peak RSS.
+#
+#   bench/crawl/run.sh [BIN_DIR]     (default build/default; needs crawl_bench and simprovince)
+set -euo pipefail
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+BIN_DIR=${1:-$ROOT/build/default}
+SIM=$BIN_DIR/tools/simprovince/simprovince
+BENCH=$BIN_DIR/bench/crawl_bench
+WORK=$(mktemp -d /tmp/gi-crawl-bench-XXXXXX)
+PIDS=()
+cleanup() { for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; rm -rf "$WORK"; }
+trap cleanup EXIT
+log() { printf '[%s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
+
+# 1. A site of about 2,000 pages.
+"$SIM" generate --seed 20200630 --as-of 2020-06-30 --profile city --out "$WORK/p" >/dev/null
+best=""; best_n=0
+for id in $(tail -n +2 "$WORK/p/sites.csv" | cut -d, -f1); do
+  rm -rf "$WORK/try"; "$SIM" export-site "$WORK/p" --site "$id" --out "$WORK/try" >/dev/null 2>&1 || continue
+  n=$(find "$WORK/try" -type f | wc -l)
+  d=$(( n > 2000 ? n - 2000 : 2000 - n )); bd=$(( best_n > 2000 ? best_n - 2000 : 2000 - best_n ))
+  if [[ -z $best || $d -lt $bd ]]; then best=$id; best_n=$n; rm -rf "$WORK/www"; mv "$WORK/try" "$WORK/www"; fi
+done
+host=$(awk -F, -v id="$best" '$1==id {print $4}' "$WORK/p/sites.csv" | sed 's#^https\?://##; s#/.*##')
+log "site $best ($host): $best_n exported pages"
+
+# 2. nginx-light serving the files (query-string file names as exported).
+PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()')
+mkdir -p "$WORK/nginx"
+cat >"$WORK/nginx/nginx.conf" <<CONF
+worker_processes 1;
+error_log $WORK/nginx/error.log warn;
+pid $WORK/nginx/nginx.pid;
+events { worker_connections 1024; }
+http {
+  access_log off;
+  default_type text/html;
+  client_body_temp_path $WORK/nginx; proxy_temp_path $WORK/nginx; fastcgi_temp_path $WORK/nginx;
+  uwsgi_temp_path $WORK/nginx; scgi_temp_path $WORK/nginx;
+  keepalive_requests 100000;
+  server {
+    listen 127.0.0.1:$PORT default_server;
+    root $WORK/www;
+    location / { try_files "\$uri?\$args" \$uri \$uri/index.html =404; }
+  }
+}
+CONF
+nginx -c "$WORK/nginx/nginx.conf" -g 'daemon off;' &
+PIDS+=($!)
+for _ in $(seq 1 50); do curl -sf -o /dev/null "http://127.0.0.1:$PORT/" && break; sleep 0.1; done
+URL="http://$host/"
+
+# 3. govinspect (crawl_bench: the crawler library, connect_to → nginx).
+/usr/bin/time -f '%M' -o "$WORK/gi.rss" "$BENCH" "$URL" --connect_to "127.0.0.1:$PORT" >"$WORK/gi.json"
+gi_pages=$(python3 -c "import json;print(json.load(open('$WORK/gi.json'))['pages'])")
+gi_secs=$(python3 -c "import json;print(json.load(open('$WORK/gi.json'))['seconds'])")
+gi_rss=$(cat "$WORK/gi.rss")
+log "govinspect: $(cat "$WORK/gi.json")"
+
+# 4. wget --spider -r -p (sequential, one connection), through the same server.
+start=$(date +%s.%N)
+( cd "$WORK" && /usr/bin/time -f '%M' -o "$WORK/wget.rss" wget --spider -r -p -l inf -e robots=off --no-verbose \
+    -e use_proxy=yes -e http_proxy="127.0.0.1:$PORT" --domains "$host" "$URL" >"$WORK/wget.log" 2>&1 || true )
+end=$(date +%s.%N)
+wget_secs=$(python3 -c "print($end - $start)")
+wget_pages=$(grep -c 'text/html\|\.html\|\.htm\|\.action' "$WORK/wget.log" || true)
+log "wget: ${wget_secs}s, $(wc -l <"$WORK/wget.log") log lines"
+
+# 5. linkinator (npm), recursing over the same server by address.
+LNK=$WORK/lnk
+mkdir -p "$LNK"
+if (cd "$LNK" && npm install --silent --no-audit --no-fund linkinator >/dev/null 2>&1); then
+  start=$(date +%s.%N)
+  /usr/bin/time -f '%M' -o "$WORK/lnk.rss" "$LNK/node_modules/.bin/linkinator" "http://127.0.0.1:$PORT/" \
+    --recurse --concurrency 100 --skip '^(?!http://127\.0\.0\.1)' --format json >"$WORK/lnk.json" 2>/dev/null || true
+  end=$(date +%s.%N)
+  lnk_secs=$(python3 -c "print($end - $start)")
+  lnk_links=$(python3 -c "import json;d=json.load(open('$WORK/lnk.json'));print(len(d.get('links',[])))" 2>/dev/null || echo 0)
+  log "linkinator: ${lnk_secs}s, $lnk_links links"
+else
+  lnk_secs=""
+  log "linkinator: npm install failed (no npm registry?); skipped"
+fi
+
+python3 - "$gi_pages" "$gi_secs" "$gi_rss" "$wget_secs" "${lnk_secs:-0}" <<'PY'
+import sys
+pages, gi, rss, wget, lnk = int(sys.argv[1]), float(sys.argv[2]), int(sys.argv[3]), float(sys.argv[4]), float(sys.argv[5])
+print(f"site pages (HTML) crawled by govinspect: {pages}")
+print(f"govinspect  {gi:8.2f} s  {pages/gi:8.1f} pages/s  peak RSS {rss/1024:.1f} MiB")
+print(f"wget        {wget:8.2f} s  {pages/wget:8.1f} pages/s  ratio govinspect/wget {wget/gi:.2f}x (target >= 3)")
+if lnk > 0:
+    print(f"linkinator  {lnk:8.2f} s  {pages/lnk:8.1f} pages/s  ratio govinspect/linkinator {lnk/gi:.2f}x (target >= 5)")
+print("pages/s of the baselines = the same site's page count / their wall time (each crawls the whole site)")
+PY
