@@ -48,5 +48,10 @@ stack_log "services up: coordinator $COORDINATOR_ADDR, simulator $SIM_ADDR"
 cp "$STACK_DIR/province/truth.json" "$OUT/truth.json"
 "$BIN_DIR/tools/simprovince/simprovince" score-detection --truth "$OUT/truth.json" \
   --observations "$OUT/observations.json" | tee "$OUT/detection.txt"
+# The 通报 (docs/report.md) and each unit's 整改通知单.
+for fmt in pdf html xlsx md; do
+  "$GOVINSPECT" report get "rounds/$ROUND_ID" --format "$fmt" -o "$OUT/report.$fmt"
+done
+"$GOVINSPECT" report units "rounds/$ROUND_ID" -o "$OUT/units"
 stack_log "round rounds/$ROUND_ID finished; results in $OUT"
 echo "$OUT"

@@ -80,7 +80,8 @@ stack_start_service() {
 # in CRAWLER_FLAGS (array).
 stack_start_services() {
   stack_start_service scoring "${STACK_FLAGS[@]}" || return 1
-  stack_start_service report "${STACK_FLAGS[@]}" || return 1
+  stack_start_service report "${STACK_FLAGS[@]}" --scoring_address="$SCORING_ADDR" \
+    --reports_dir="$STACK_DIR/reports" || return 1
   stack_start_service coordinator "${STACK_FLAGS[@]}" \
     --scoring_address="$SCORING_ADDR" --report_address="$REPORT_ADDR" || return 1
   stack_start_service crawler "${STACK_FLAGS[@]}" "${CRAWLER_FLAGS[@]}" || return 1

@@ -2,8 +2,8 @@
 #define GOVINSPECT_SERVICES_REPORT_TINY_FIXTURE_H_
 
 // Test inputs built from the simulated province's tiny profile (fixed seed and as_of): the
-// registry bundle it writes, its ground truth as observations, and a scoring derived from the
-// truth's expected verdicts (veto hits carry the findings of their indicator as evidence).
+// registry bundle it writes, its ground truth as observations (what a perfect round would
+// observe), scored by the real scoring engine with the source tree's rulesets/gov-2019.
 // One healthy account is marked NOT_ASSESSED so that the report's "无法评估" paths run.
 
 #include <string>
@@ -22,7 +22,7 @@ const std::string& NotAssessedTarget();
 // The round rounds/tiny-2020q2 as ReportInput (no previous round).
 absl::StatusOr<ReportInput> TinyInput(const std::string& round_id = "tiny-2020q2");
 
-// The scoring a tiny input's observations get (verdicts of the truth).
+// Scores the input's observations with the scoring engine (gov-2019).
 void ScoreFromTruth(ReportInput* input);
 
 // A previous round for 回头看 built from the current one: sites/zs-tjj-site had a broken link

@@ -146,7 +146,9 @@ class ChannelClients : public Clients {
       const std::string& service) override;
   crawler::v1::CrawlerService::StubInterface* crawler() override { return crawler_.get(); }
   scoring::v1::ScoringService::StubInterface* scoring() override { return scoring_.get(); }
-  ::govinspect::report::v1::ReportService::StubInterface* report() override { return report_.get(); }
+  ::govinspect::report::v1::ReportService::StubInterface* report() override {
+    return report_.get();
+  }
 
  private:
   std::unique_ptr<::govinspect::report::v1::ReportService::StubInterface> report_;

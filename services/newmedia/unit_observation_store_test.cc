@@ -1,0 +1,65 @@
+#include "services/newmedia/unit_observation_store.h"
+
+#include "common/redis/observation_store.h"
+#include "common/testing/redis_server.h"
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+
+namespace govinspect::newmedia {
+namespace {
+
+common::v1::Finding F(const std::string& kind, const std::string& detail) {
+  common::v1::Finding f;
+  f.set_kind(kind);
+  f.set_detail(detail);
+  return f;
+}
+
+std::vector<std::string> Kinds(const common::v1::Observation& o) {
+  std::vector<std::string> out;
+  for (const auto& f : o.findings()) out.push_back(f.kind() + ":" + f.detail());
+  return out;
+}
+
+TEST(UnitObservationStoreTest, MergeKeepsTheOtherServicesFindingsAndReplacesOurs) {
+  testing::RedisServer redis;
+  ASSERT_TRUE(redis.Start().ok());
+  common::RedisConnection conn(redis.connection_options());
+  common::ObservationStore store(&conn);
+
+  // dataopen was first: open-data findings and its evidence.
+  common::v1::Observation dataopen;
+  dataopen.set_target("units/zs-hpz");
+  dataopen.set_unit("units/zs-hpz");
+  dataopen.set_status(common::v1::TARGET_STATUS_ASSESSED);
+  *dataopen.add_findings() = F("opendata_below_quota", "datasets=1 quota=5");
+  dataopen.mutable_open_data();
+  ASSERT_TRUE(store.Put("r1", dataopen).ok());
+
+  common::v1::Observation mine;
+  mine.set_target("units/zs-hpz");
+  mine.set_unit("units/zs-hpz");
+  mine.set_status(common::v1::TARGET_STATUS_ASSESSED);
+  *mine.add_findings() = F("account_unfiled", "wechat");
+  *mine.add_findings() = F("account_duplicate_platform", "weibo");
+  ASSERT_TRUE(MergeUnitObservation(conn, "govinspect", "r1", mine).ok());
+  // Delivered twice: still one copy of ours.
+  ASSERT_TRUE(MergeUnitObservation(conn, "govinspect", "r1", mine).ok());
+  auto got = store.Get("r1", "units/zs-hpz");
+  ASSERT_TRUE(got.ok()) << got.status();
+  EXPECT_THAT(Kinds(*got), ::testing::ElementsAre("opendata_below_quota:datasets=1 quota=5",
+                                                  "account_unfiled:wechat",
+                                                  "account_duplicate_platform:weibo"));
+  EXPECT_TRUE(got->has_open_data());
+
+  // A unit nobody wrote yet.
+  mine.set_target("units/zs-jrj");
+  ASSERT_TRUE(MergeUnitObservation(conn, "govinspect", "r1", mine).ok());
+  auto fresh = store.Get("r1", "units/zs-jrj");
+  ASSERT_TRUE(fresh.ok());
+  EXPECT_EQ(fresh->findings_size(), 2);
+  EXPECT_EQ(fresh->status(), common::v1::TARGET_STATUS_ASSESSED);
+}
+
+}  // namespace
+}  // namespace govinspect::newmedia
