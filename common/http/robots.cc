@@ -61,12 +61,10 @@ bool RobotsRules::Allowed(absl::string_view path) const {
   bool allowed = true;
   bool found = false;
   for (const Rule& r : rules_) {
-    if (!Match(r.pattern, path.substr(0, std::min(path.size(), path.size())))) {
-      // A pattern matches a prefix of the path: try every prefix only via the trailing '*'.
-      std::string pat = r.pattern;
-      if (!pat.empty() && pat.back() == '$') continue;
-      if (!Match(pat + "*", path)) continue;
-    }
+    // A pattern matches a prefix of the path unless it ends with '$'.
+    const bool anchored = !r.pattern.empty() && r.pattern.back() == '$';
+    const std::string pat = anchored ? r.pattern : r.pattern + "*";
+    if (!Match(pat, path)) continue;
     if (!found || r.pattern.size() > best || (r.pattern.size() == best && r.allow)) {
       best = r.pattern.size();
       allowed = r.allow;

@@ -274,10 +274,10 @@ absl::Status WriteUnitSheetPdf(const Notice& n, const UnitSheet& s, const std::s
       rows.push_back(std::move(r));
     }
     if (followup) {
-      w.Table({0.5, 1.6, 1.3, 3.2, 2.2, 1.2}, {"序号", "对象", "问题", "证据", "依据", "回头看"},
+      w.Table({0.7, 1.6, 1.3, 3.1, 2.1, 1.2}, {"序号", "对象", "问题", "证据", "依据", "回头看"},
               rows, 9);
     } else {
-      w.Table({0.5, 1.7, 1.4, 3.6, 2.4}, {"序号", "对象", "问题", "证据", "依据"}, rows, 9);
+      w.Table({0.7, 1.7, 1.4, 3.5, 2.3}, {"序号", "对象", "问题", "证据", "依据"}, rows, 9);
     }
   }
   if (!s.not_assessed.empty()) {
@@ -286,7 +286,7 @@ absl::Status WriteUnitSheetPdf(const Notice& n, const UnitSheet& s, const std::s
     std::vector<std::vector<std::string>> rows;
     int k = 0;
     for (const auto& r : s.not_assessed) rows.push_back({absl::StrCat(++k), r.target_name, r.reason});
-    w.Table({0.5, 2.5, 5.0}, {"序号", "对象", "原因"}, rows, 9);
+    w.Table({0.7, 2.5, 4.8}, {"序号", "对象", "原因"}, rows, 9);
   }
   w.Paragraph(Escape(absl::StrCat("整改期限：", s.deadline_cn, "前")), body, 0, PANGO_ALIGN_LEFT,
               false, 6);
