@@ -59,6 +59,26 @@ TEST(UnitObservationStoreTest, MergeKeepsTheOtherServicesFindingsAndReplacesOurs
   ASSERT_TRUE(fresh.ok());
   EXPECT_EQ(fresh->findings_size(), 2);
   EXPECT_EQ(fresh->status(), common::v1::TARGET_STATUS_ASSESSED);
+
+  // dataopen's part written after ours (the portal task finished last) keeps our findings;
+  // a part that could not be assessed makes the whole unit not assessed, never passed.
+  common::v1::Observation late = dataopen;
+  late.set_target("units/zs-jrj");
+  late.set_status(common::v1::TARGET_STATUS_NOT_ASSESSED);
+  late.set_not_assessed_reason("portal unreachable");
+  late.clear_findings();
+  ASSERT_TRUE(store.PutPart("r1", late, "portal").ok());
+  auto merged = store.Get("r1", "units/zs-jrj");
+  ASSERT_TRUE(merged.ok());
+  EXPECT_EQ(merged->findings_size(), 2);
+  EXPECT_EQ(merged->status(), common::v1::TARGET_STATUS_NOT_ASSESSED);
+  EXPECT_EQ(merged->not_assessed_reason(), "portal unreachable");
+  auto targets = store.Targets("r1");
+  ASSERT_TRUE(targets.ok());
+  EXPECT_THAT(*targets, ::testing::ElementsAre("units/zs-hpz", "units/zs-jrj"));
+  auto count = store.Count("r1");
+  ASSERT_TRUE(count.ok());
+  EXPECT_EQ(*count, 2);
 }
 
 }  // namespace

@@ -17,7 +17,7 @@ stack_start_redis
 # Every request takes 400 ms so that the crawler is mid-task when it is killed.
 stack_start_sim "$STACK_DIR/province" --fault '*:latency_ms=400'
 STACK_FLAGS=(--api_token=e2e-token --lease=3s --max_deliveries=5)
-CRAWLER_FLAGS=(--connect_to="$SIM_ADDR" --worker_threads=2)
+CRAWLER_FLAGS=(--connect_to="$SIM_ADDR" --worker_threads=2 --max_pages=20)
 stack_start_services
 
 "$GOVINSPECT" registry import "$STACK_DIR/province" >/dev/null
