@@ -24,5 +24,6 @@ if [[ -z ${SKIP_ASAN:-} ]]; then
   cmake --build --preset asan -j "$JOBS"
   echo "== asan tests (unit, integration)"
   ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+    LSAN_OPTIONS="suppressions=$ROOT/tests/lsan.supp:print_suppressions=0" \
     ctest --preset asan -j "$JOBS"
 fi

@@ -150,13 +150,18 @@ TEST(FetchEngineTest, ManyInFlightAndTaxonomy) {
   o.fetch.timeout = absl::Milliseconds(700);
   FetchEngine e(o);
   std::map<std::string, FetchResult> got;
+  // Every path but /slow in one run: the test server answers one request at a time, so a slow
+  // answer in the same run would starve the others into timeouts on a loaded machine.
   for (const char* p : {"/a", "/b", "/404", "/loop/0", "/chain/0", "/big", "/reset", "/flaky",
-                        "/waf", "/meta", "/private", "/slow"}) {
+                        "/waf", "/meta", "/private"}) {
     FetchRequest r;
     r.url = s.base() + p;
     e.Submit(r, [&got, p](FetchResult res) { got[p] = std::move(res); });
   }
   e.Run(absl::Now() + absl::Seconds(30));
+  FetchRequest slow;
+  slow.url = s.base() + "/slow";
+  got["/slow"] = FetchOne(e, slow);
   ASSERT_EQ(got.size(), 12u);
   EXPECT_EQ(got["/a"].error, v1::FETCH_ERROR_NONE);
   EXPECT_EQ(got["/a"].body, "<html>/a</html>");

@@ -164,7 +164,10 @@ absl::StatusOr<v1::Round> RoundManager::CreateRound(const v1::CreateRoundRequest
     return s;
   }
   auto running = Transition(*conn, id, v1::Round::PENDING, v1::Round::RUNNING, "", "");
-  if (!running.ok()) return running.status();
+  // ABORTED: the recovery sweep (or a cancel) moved the round on meanwhile; that is fine.
+  if (!running.ok() && running.status().code() != absl::StatusCode::kAborted) {
+    return running.status();
+  }
   // A round with no tasks at all is finished already.
   if (absl::Status s = Advance(id); !s.ok()) {
     GI_LOG(WARNING).With("round", round.name()) << "advance: " << s;
@@ -427,6 +430,9 @@ absl::Status RoundManager::Advance(const std::string& id) {
 
   if (round->state() == v1::Round::PENDING) {
     // The coordinator stopped between creating and enqueueing: enqueue again (idempotent).
+    // A round created moments ago is still being enqueued by its CreateRound: leave it.
+    absl::Time created = absl::FromUnixNanos(TimeUtil::TimestampToNanoseconds(round->create_time()));
+    if (absl::Now() - created < absl::Seconds(30)) return absl::OkStatus();
     auto snapshot = round_store_.Snapshot(*conn, id);
     if (!snapshot.ok()) return snapshot.status();
     if (absl::Status s = EnqueueTasks(*conn, *round, *snapshot); !s.ok()) return s;
