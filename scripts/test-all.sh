@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
 # Installs what is missing, builds, and runs every test: the default build (unit, integration and
-# e2e labels), then the ASan+UBSan build (unit and integration). Each test starts the servers it
-# needs (redis-server, the simulator, the services) on loopback and stops them.
+# e2e labels), then the ASan+UBSan build (unit and integration), then the fuzz targets for a
+# bounded time (scripts/fuzz.sh, docs/fuzzing.md). Each test starts the servers it needs
+# (redis-server, the simulator, the services) on loopback and stops them.
 #
 #   scripts/test-all.sh            everything
-#   SKIP_ASAN=1 scripts/test-all.sh    default build only
+#   SKIP_ASAN=1 scripts/test-all.sh    without the ASan+UBSan stage
+#   SKIP_FUZZ=1 scripts/test-all.sh    without the fuzz stage (FUZZ_SECONDS=N: N s per target)
 set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$ROOT"
@@ -26,4 +28,9 @@ if [[ -z ${SKIP_ASAN:-} ]]; then
   ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
     LSAN_OPTIONS="suppressions=$ROOT/tests/lsan.supp:print_suppressions=0" \
     ctest --preset asan -j "$JOBS"
+fi
+
+if [[ -z ${SKIP_FUZZ:-} ]]; then
+  echo "== fuzz (build/fuzz, ${FUZZ_SECONDS:-20}s per target)"
+  JOBS="$JOBS" bash scripts/fuzz.sh
 fi

@@ -1,5 +1,6 @@
 // Crawls one site fully (all link checks on) and prints one JSON line with the figures.
-//   crawl_bench URL [--connect_to HOST:PORT] [--concurrency N] [--in_flight N]
+//   crawl_bench URL [--connect_to HOST:PORT] [--concurrency N] [--in_flight N] [--as_of YYYY-MM-DD]
+//               [--understand 0|1]
 #include <sys/resource.h>
 
 #include <cstdlib>
@@ -21,18 +22,21 @@ int main(int argc, char** argv) {
   o.engine.max_in_flight = 32;
   o.max_pages = 100000;
   o.time_budget = absl::Minutes(30);
+  std::string as_of = "2020-06-30";  // the simulated province's 监测时间点
   for (int i = 2; i + 1 < argc; i += 2) {
     std::string f = argv[i];
     if (f == "--connect_to") o.engine.fetch.connect_to = argv[i + 1];
     else if (f == "--concurrency") absl::SimpleAtoi(argv[i + 1], &o.engine.per_host_concurrency);
     else if (f == "--in_flight") absl::SimpleAtoi(argv[i + 1], &o.engine.max_in_flight);
+    else if (f == "--as_of") as_of = argv[i + 1];
+    else if (f == "--understand") o.understand_pages = std::string(argv[i + 1]) != "0";
   }
   govinspect::common::v1::Site site;
   site.set_name("sites/bench");
   site.set_home_url(argv[1]);
   govinspect::crawler::MemoryLinkCache cache;
   absl::Time start = absl::Now();
-  auto obs = govinspect::crawler::CrawlSite(site, "", o, &cache, nullptr);
+  auto obs = govinspect::crawler::CrawlSite(site, as_of, o, &cache, nullptr);
   double secs = absl::ToDoubleSeconds(absl::Now() - start);
   rusage ru{};
   getrusage(RUSAGE_SELF, &ru);

@@ -69,6 +69,10 @@ gi_pages=$(python3 -c "import json;print(json.load(open('$WORK/gi.json'))['pages
 gi_secs=$(python3 -c "import json;print(json.load(open('$WORK/gi.json'))['seconds'])")
 gi_rss=$(cat "$WORK/gi.rss")
 log "govinspect: $(cat "$WORK/gi.json")"
+# The same crawl with page understanding off: what reading the pages costs.
+"$BENCH" "$URL" --connect_to "127.0.0.1:$PORT" --understand 0 >"$WORK/gi-links.json"
+gi_links_secs=$(python3 -c "import json;print(json.load(open('$WORK/gi-links.json'))['seconds'])")
+log "govinspect (links only): $(cat "$WORK/gi-links.json")"
 
 # 4. wget --spider -r -p (sequential, one connection), through the same server.
 start=$(date +%s.%N)
@@ -95,11 +99,13 @@ else
   log "linkinator: npm install failed (no npm registry?); skipped"
 fi
 
-python3 - "$gi_pages" "$gi_secs" "$gi_rss" "$wget_secs" "${lnk_secs:-0}" <<'PY'
+python3 - "$gi_pages" "$gi_secs" "$gi_rss" "$wget_secs" "${lnk_secs:-0}" "$gi_links_secs" <<'PY'
 import sys
 pages, gi, rss, wget, lnk = int(sys.argv[1]), float(sys.argv[2]), int(sys.argv[3]), float(sys.argv[4]), float(sys.argv[5])
+links_only = float(sys.argv[6])
 print(f"site pages (HTML) crawled by govinspect: {pages}")
-print(f"govinspect  {gi:8.2f} s  {pages/gi:8.1f} pages/s  peak RSS {rss/1024:.1f} MiB")
+print(f"govinspect  {gi:8.2f} s  {pages/gi:8.1f} pages/s  peak RSS {rss/1024:.1f} MiB  (page understanding on)")
+print(f"  links only {links_only:7.2f} s  {pages/links_only:8.1f} pages/s  (understanding costs {gi/links_only:.2f}x)")
 print(f"wget        {wget:8.2f} s  {pages/wget:8.1f} pages/s  ratio govinspect/wget {wget/gi:.2f}x (target >= 3)")
 if lnk > 0:
     print(f"linkinator  {lnk:8.2f} s  {pages/lnk:8.1f} pages/s  ratio govinspect/linkinator {lnk/gi:.2f}x (target >= 5)")

@@ -10,6 +10,7 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "common/text/utf8.h"
 
 namespace govinspect::common {
 namespace {
@@ -58,6 +59,26 @@ Iconv* CachedIconv(const std::string& charset) {
     it = cache.emplace(charset, std::make_unique<Iconv>(charset)).first;
   }
   return it->second->ok() ? it->second.get() : nullptr;
+}
+
+// `text` with every byte that is not part of a well-formed UTF-8 sequence (a character cut off
+// at the end of a truncated page, a stray byte, a code point iconv lets through above U+10FFFF)
+// replaced by U+FFFD.
+std::string WellFormedUtf8(absl::string_view text) {
+  if (IsValidUtf8(text)) return std::string(text);
+  std::string out;
+  out.reserve(text.size() + 16);
+  for (size_t i = 0; i < text.size();) {
+    const size_t len = Utf8SequenceLength(text, i);
+    if (len == 0) {
+      out += "\xEF\xBF\xBD";
+      ++i;
+    } else {
+      out.append(text.data() + i, len);
+      i += len;
+    }
+  }
+  return out;
 }
 
 }  // namespace
@@ -137,7 +158,7 @@ bool HasNonAscii(absl::string_view b) {
   return false;
 }
 
-bool IsValidUtf8(absl::string_view s) {
+bool IsUtf8Document(absl::string_view s) {
   const auto* p = reinterpret_cast<const unsigned char*>(s.data());
   const auto* end = p + s.size();
   while (p < end) {
@@ -182,9 +203,8 @@ bool IsValidUtf8(absl::string_view s) {
 
 absl::StatusOr<std::string> ConvertToUtf8(absl::string_view bytes, absl::string_view charset) {
   std::string cs = CanonicalCharset(charset);
-  if (cs == "UTF-8") {
-    if (IsValidUtf8(bytes)) return std::string(bytes);
-  }
+  // UTF-8 is checked here, not by iconv (glibc's UTF-8 decoder passes some ill-formed sequences).
+  if (cs == "UTF-8") return WellFormedUtf8(bytes);
   Iconv* iv = CachedIconv(cs);
   if (iv == nullptr) {
     return absl::InvalidArgumentError(absl::StrCat("unknown charset \"", charset, "\""));
@@ -222,6 +242,7 @@ absl::StatusOr<std::string> ConvertToUtf8(absl::string_view bytes, absl::string_
     iconv(iv->cd(), nullptr, nullptr, nullptr, nullptr);
   }
   out.resize(static_cast<size_t>(op - out.data()));
+  if (!IsValidUtf8(out)) out = WellFormedUtf8(out);  // never trust a converter with the contract
   return out;
 }
 
@@ -244,7 +265,7 @@ DecodedText DecodeToUtf8(absl::string_view bytes, absl::string_view content_type
     d.source = "bom";
     return d;
   }
-  const bool valid_utf8 = IsValidUtf8(bytes);
+  const bool valid_utf8 = IsUtf8Document(bytes);
   const bool non_ascii = HasNonAscii(bytes);
   std::string header = CanonicalCharset(CharsetFromContentType(content_type));
   std::string meta = CanonicalCharset(CharsetFromMeta(bytes));
@@ -259,7 +280,7 @@ DecodedText DecodeToUtf8(absl::string_view bytes, absl::string_view content_type
   if (declared_ok(meta) && convert(meta, header.empty() ? "meta" : "meta+checked")) return d;
   const bool overridden = !header.empty() || !meta.empty();
   if (valid_utf8) {
-    d.utf8 = std::string(bytes);
+    d.utf8 = WellFormedUtf8(bytes);
     d.charset = "UTF-8";
     d.source = overridden ? "detected+checked" : (non_ascii ? "detected" : "default");
     return d;

@@ -37,7 +37,8 @@ std::string DetectCharset(absl::string_view bytes);
 // an unknown label).
 std::string CanonicalCharset(absl::string_view label);
 
-bool IsValidUtf8(absl::string_view bytes);
+// Valid UTF-8, allowing a character cut off at the very end (a truncated page).
+bool IsUtf8Document(absl::string_view bytes);
 bool HasNonAscii(absl::string_view bytes);
 
 // Converts `bytes` from `charset` (canonical or any iconv name) to UTF-8; invalid sequences

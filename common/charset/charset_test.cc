@@ -48,7 +48,7 @@ TEST(CharsetTest, LyingHeaderIsCheckedAgainstTheBytes) {
   std::string gbk = "<p>" + Gbk("中山") + "</p>";
   DecodedText b = DecodeToUtf8(gbk, "text/html; charset=utf-8");
   EXPECT_NE(b.utf8.find("中山"), std::string::npos);
-  EXPECT_TRUE(IsValidUtf8(b.utf8));
+  EXPECT_TRUE(IsUtf8Document(b.utf8));
 }
 
 TEST(CharsetTest, BomAndInvalidBytes) {
@@ -57,10 +57,28 @@ TEST(CharsetTest, BomAndInvalidBytes) {
   EXPECT_EQ(a.source, "bom");
   auto c = ConvertToUtf8("a\xFF\xFE" "b", "GB18030");
   ASSERT_TRUE(c.ok());
-  EXPECT_TRUE(IsValidUtf8(*c));
+  EXPECT_TRUE(IsUtf8Document(*c));
   EXPECT_FALSE(ConvertToUtf8("x", "NO-SUCH-CHARSET").ok());
-  EXPECT_FALSE(IsValidUtf8("\xC0\x80"));
-  EXPECT_TRUE(IsValidUtf8("中"));
+  EXPECT_FALSE(IsUtf8Document("\xC0\x80"));
+  EXPECT_TRUE(IsUtf8Document("中"));
+}
+
+// Found by fuzz/charset_fuzzer.cc (fuzz/regressions/charset/): "converted" text that was not
+// UTF-8 — a page cut in the middle of a character was returned as it was, and glibc's
+// UTF-8 decoder let a sequence above U+10FFFF through (after a BOM).
+TEST(CharsetTest, DecodedTextIsAlwaysWellFormedUtf8) {
+  const std::string cut = std::string("<p>防汛通知") + "\xE7\x9F";  // 知 cut after two bytes
+  DecodedText a = DecodeToUtf8(cut, "text/html; charset=utf-8");
+  EXPECT_EQ(a.charset, "UTF-8");
+  EXPECT_EQ(a.utf8, "<p>防汛通知\xEF\xBF\xBD\xEF\xBF\xBD");
+  DecodedText b = DecodeToUtf8("\xEF\xBB\xBF<p>\xF5\xAD\x9B\xB4</p>", "text/html");
+  EXPECT_EQ(b.source, "bom");
+  EXPECT_EQ(b.utf8, "<p>\xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBD</p>");
+  auto c = ConvertToUtf8("a\xED\xA0\x80z\xC0\xAF", "utf8");
+  ASSERT_TRUE(c.ok());
+  EXPECT_EQ(*c, "a\xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBDz\xEF\xBF\xBD\xEF\xBF\xBD");
+  // Still detected as UTF-8 (a truncated page), not as GB18030.
+  EXPECT_TRUE(IsUtf8Document(cut));
 }
 
 }  // namespace

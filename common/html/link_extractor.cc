@@ -5,11 +5,14 @@
 #include <libxml/parserInternals.h>
 #include <strings.h>
 
+#include <algorithm>
 #include <cstring>
 #include <mutex>
+#include <vector>
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
+#include "common/text/utf8.h"
 
 namespace govinspect::common {
 namespace {
@@ -45,7 +48,22 @@ void AppendText(std::string* s, const char* data, int len) {
   }
 }
 
+// AppendText stops at kMaxText bytes, possibly inside a multi-byte character: drop such an
+// incomplete last character (the text goes into protobuf string fields, which must be UTF-8).
+void DropIncompleteTail(std::string* s) {
+  size_t cont = 0;  // continuation bytes at the end
+  while (cont < s->size() && cont < 4 &&
+         (static_cast<unsigned char>((*s)[s->size() - 1 - cont]) & 0xC0) == 0x80) {
+    ++cont;
+  }
+  if (cont == s->size()) return;
+  const auto lead = static_cast<unsigned char>((*s)[s->size() - 1 - cont]);
+  const size_t want = lead >= 0xF0 ? 4 : lead >= 0xE0 ? 3 : lead >= 0xC0 ? 2 : 1;
+  if (want > 1 && cont + 1 < want) s->resize(s->size() - 1 - cont);
+}
+
 void Trim(std::string* s) {
+  DropIncompleteTail(s);
   while (!s->empty() && s->back() == ' ') s->pop_back();
   size_t i = 0;
   while (i < s->size() && (*s)[i] == ' ') ++i;
@@ -180,7 +198,90 @@ void OnCdata(void*, const xmlChar*, int) {}  // script/style bodies
 
 void Silent(void*, const char*, ...) {}
 
+// `html` with every byte that is not part of a well-formed UTF-8 sequence replaced by U+FFFD.
+// (Given such a byte, libxml2 passes it through and then reads the rest of the document as
+// Latin-1, which garbles every later link and text.)
+std::string ReplaceInvalidUtf8(absl::string_view html) {
+  std::string out;
+  out.reserve(html.size() + 64);
+  for (size_t i = 0; i < html.size();) {
+    const size_t len = Utf8SequenceLength(html, i);
+    if (len == 0) {
+      out += "\xEF\xBF\xBD";
+      ++i;
+    } else {
+      out.append(html.data() + i, len);
+      i += len;
+    }
+  }
+  return out;
+}
+
 }  // namespace
+
+void HtmlDocDeleter::operator()(_xmlDoc* doc) const {
+  if (doc != nullptr) xmlFreeDoc(doc);
+}
+
+HtmlDoc ParseHtmlDocument(absl::string_view html) {
+  static std::once_flag once;
+  std::call_once(once, [] { xmlInitParser(); });
+  if (html.empty()) return nullptr;
+  std::string valid;
+  if (!IsValidUtf8(html)) {
+    valid = ReplaceInvalidUtf8(html);
+    html = valid;
+  }
+  return HtmlDoc(htmlReadMemory(html.data(), static_cast<int>(std::min<size_t>(html.size(), 1u << 30)), nullptr,
+                                "UTF-8",
+                                HTML_PARSE_RECOVER | HTML_PARSE_NOERROR | HTML_PARSE_NOWARNING |
+                                    HTML_PARSE_NONET | HTML_PARSE_IGNORE_ENC | HTML_PARSE_COMPACT));
+}
+
+namespace {
+
+// Replays the document as the SAX events ExtractLinks handles, so both give the same links.
+void Replay(State* st, const xmlNode* n, int depth) {
+  std::vector<const xmlChar*> attrs;
+  for (; n != nullptr; n = n->next) {
+    if (n->type == XML_TEXT_NODE) {
+      if (n->content != nullptr) {
+        OnChars(st, n->content, static_cast<int>(std::strlen(reinterpret_cast<const char*>(n->content))));
+      }
+      continue;
+    }
+    if (n->type != XML_ELEMENT_NODE || n->name == nullptr) continue;
+    attrs.clear();
+    for (const xmlAttr* a = n->properties; a != nullptr; a = a->next) {
+      attrs.push_back(a->name);
+      const xmlNode* v = a->children;
+      attrs.push_back(v != nullptr && v->type == XML_TEXT_NODE && v->content != nullptr
+                          ? v->content
+                          : reinterpret_cast<const xmlChar*>(""));
+    }
+    attrs.push_back(nullptr);
+    attrs.push_back(nullptr);
+    OnStart(st, n->name, attrs.data());
+    const char* name = reinterpret_cast<const char*>(n->name);
+    // Script and style bodies are CDATA to the SAX handler: never text.
+    if (depth < 256 && std::strcmp(name, "script") != 0 && std::strcmp(name, "style") != 0) {
+      Replay(st, n->children, depth + 1);
+    }
+    OnEnd(st, n->name);
+  }
+}
+
+}  // namespace
+
+PageLinks ExtractLinksFromDocument(const _xmlDoc* doc) {
+  PageLinks out;
+  if (doc == nullptr) return out;
+  State st{&out};
+  Replay(&st, doc->children, 0);
+  CloseA(&st);
+  if (st.in_title) Trim(&out.title);
+  return out;
+}
 
 const char* LinkTagName(LinkTag tag) {
   switch (tag) {
@@ -203,6 +304,11 @@ PageLinks ExtractLinks(absl::string_view html) {
   std::call_once(once, [] { xmlInitParser(); });
   PageLinks out;
   if (html.empty()) return out;
+  std::string valid;
+  if (!IsValidUtf8(html)) {
+    valid = ReplaceInvalidUtf8(html);
+    html = valid;
+  }
   State st{&out};
   htmlSAXHandler sax;
   std::memset(&sax, 0, sizeof sax);
@@ -224,6 +330,7 @@ PageLinks ExtractLinks(absl::string_view html) {
                                HTML_PARSE_NONET | HTML_PARSE_IGNORE_ENC | HTML_PARSE_NOIMPLIED);
   htmlParseDocument(ctxt);
   CloseA(&st);
+  if (st.in_title) Trim(&out.title);  // <title> never closed
   if (ctxt->myDoc != nullptr) xmlFreeDoc(ctxt->myDoc);
   htmlFreeParserCtxt(ctxt);
   return out;

@@ -4,8 +4,11 @@
 // The crawler's hot path: one SAX pass of libxml2's HTML parser (recovering from any markup)
 // that collects the links of a page with their anchor text, the <title> and <base href>.
 
+#include <memory>
 #include <string>
 #include <vector>
+
+struct _xmlDoc;
 
 #include "absl/strings/string_view.h"
 
@@ -31,6 +34,17 @@ struct PageLinks {
 
 // Parses UTF-8 HTML (meta charset declarations are ignored: the text is already UTF-8).
 PageLinks ExtractLinks(absl::string_view utf8_html);
+
+// A page parsed once into a DOM (libxml2's HTML parser, recovering; bytes that are not UTF-8
+// replaced by U+FFFD) for callers that read more than the links (page understanding).
+struct HtmlDocDeleter {
+  void operator()(_xmlDoc* doc) const;
+};
+using HtmlDoc = std::unique_ptr<_xmlDoc, HtmlDocDeleter>;
+HtmlDoc ParseHtmlDocument(absl::string_view utf8_html);
+
+// The links of a parsed page, exactly as ExtractLinks finds them in the same HTML.
+PageLinks ExtractLinksFromDocument(const _xmlDoc* doc);
 
 // "a", "img", … for logs and tests.
 const char* LinkTagName(LinkTag tag);

@@ -39,5 +39,36 @@ TEST(LinkExtractorTest, SurvivesMalformedMarkup) {
   EXPECT_EQ(r.links[0].href, "/new.html");
 }
 
+// The crawler parses a page once (DOM) when it also reads it: the links must be the same.
+TEST(LinkExtractorTest, DocumentGivesTheSameLinksAsTheStream) {
+  const char* const kPages[] = {
+      "<html><head><title> 通知公告 </title><base href=\"http://x/\"><link rel=\"stylesheet\" href=\"/s.css\">"
+      "<script src=\"/a.js\">var s = '<a href=\"/no\">';</script><style>a{}</style></head><body>"
+      "<a href=\"/a.html\">关于  印发\n通知</a><img src=\"/i.png\" alt=\"图\"><a href=\"/p.pdf\"><img src=\"/icon.gif\" alt=\"附件\"></a>"
+      "<map><area href=\"/m.html\" alt=\"地图\"></map><iframe src=\"/f.html\"></iframe><frame src=\"/fr.html\">"
+      "<embed src=\"/v.swf\"><video><source src=\"/v.mp4\"></video><img data-src=\"/lazy.jpg\">"
+      "<a href=\"x.html?a=1&amp;b=2\">amp</a><a href=\"/n\">a<a href=\"/m\">b</a></body></html>",
+      "<meta http-equiv=refresh content=\"0; url='/new.html'\"><meta name=robots content=\"noindex,nofollow\">",
+      "<div><table><tr><td><p>未闭合 <a href=\"/ok.html\" <b>&nbsp &lt <<>> <script>var x = \"",
+      "<ul class=list><li><a href=/a.html>通知一则标题</a><span>2020-06-01<li><a href=/b.html>二</a> 2020-05-01",
+      "plain text \xff\xfe not utf-8 <a href=\"/z\">z</a>"};
+  for (const char* html : kPages) {
+    PageLinks a = ExtractLinks(html);
+    HtmlDoc doc = ParseHtmlDocument(html);
+    PageLinks b = ExtractLinksFromDocument(doc.get());
+    EXPECT_EQ(a.title, b.title) << html;
+    EXPECT_EQ(a.base_href, b.base_href) << html;
+    EXPECT_EQ(a.nofollow, b.nofollow) << html;
+    ASSERT_EQ(a.links.size(), b.links.size()) << html;
+    for (size_t i = 0; i < a.links.size(); ++i) {
+      EXPECT_EQ(a.links[i].tag, b.links[i].tag) << html;
+      EXPECT_EQ(a.links[i].href, b.links[i].href) << html;
+      EXPECT_EQ(a.links[i].text, b.links[i].text) << html;
+    }
+  }
+  EXPECT_EQ(ParseHtmlDocument(""), nullptr);
+  EXPECT_TRUE(ExtractLinksFromDocument(nullptr).links.empty());
+}
+
 }  // namespace
 }  // namespace govinspect::common

@@ -12,15 +12,23 @@ govinspect_cc_library(NAME common_http
 
 govinspect_cc_library(NAME common_url
   SRCS url/url.cc HDRS url/url.h
-  DEPS CURL::libcurl absl::strings absl::status absl::statusor)
+  DEPS govinspect::common_text CURL::libcurl absl::strings absl::status absl::statusor)
 
 govinspect_cc_library(NAME common_charset
   SRCS charset/charset.cc HDRS charset/charset.h
-  DEPS PkgConfig::UCHARDET absl::strings absl::status absl::statusor)
+  DEPS govinspect::common_text PkgConfig::UCHARDET absl::strings absl::status absl::statusor)
 
 govinspect_cc_library(NAME common_html
   SRCS html/link_extractor.cc HDRS html/link_extractor.h
-  DEPS LibXml2::LibXml2 absl::strings)
+  DEPS govinspect::common_text LibXml2::LibXml2 absl::strings)
+
+# XPath 1.0 (libxml2) for the registry's per-site selectors: compiled by the coordinator's
+# import, evaluated by the crawler (services/crawler/page_overrides.h).
+govinspect_cc_library(NAME common_xpath
+  SRCS html/xpath.cc HDRS html/xpath.h
+  DEPS LibXml2::LibXml2 absl::status absl::statusor absl::strings)
+govinspect_cc_test(NAME common_xpath_test SRCS html/xpath_test.cc
+  DEPS govinspect::common_xpath govinspect::common_testing LABELS unit)
 
 govinspect_cc_test(NAME common_crawl_unit_test
   SRCS http/address_guard_test.cc url/url_test.cc charset/charset_test.cc

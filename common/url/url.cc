@@ -4,10 +4,12 @@
 
 #include <memory>
 
+#include "absl/algorithm/container.h"
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "common/text/utf8.h"
 
 namespace govinspect::common {
 namespace {
@@ -16,6 +18,12 @@ struct UrlDeleter {
   void operator()(CURLU* u) const { curl_url_cleanup(u); }
 };
 using UrlHandle = std::unique_ptr<CURLU, UrlDeleter>;
+
+// The bytes CleanHref changes (percent-encodes, or turns into '/').
+bool Cleaned(unsigned char c) {
+  return c == ' ' || c >= 0x80 || c < 0x20 || c == '"' || c == '<' || c == '>' || c == '\\' ||
+         c == '^' || c == '`' || c == '{' || c == '|' || c == '}';
+}
 
 // What a browser does to an href before parsing: strip leading/trailing whitespace, drop tabs
 // and newlines, percent-encode spaces and non-ASCII bytes.
@@ -26,8 +34,7 @@ std::string CleanHref(absl::string_view href) {
   static const char kHex[] = "0123456789ABCDEF";
   for (unsigned char c : href) {
     if (c == '\t' || c == '\n' || c == '\r') continue;
-    if (c == ' ' || c >= 0x80 || c < 0x20 || c == '"' || c == '<' || c == '>' || c == '\\' ||
-        c == '^' || c == '`' || c == '{' || c == '|' || c == '}') {
+    if (Cleaned(c)) {
       if (c == '\\') {
         out += '/';  // browsers treat backslashes in http URLs as slashes
         continue;
@@ -57,6 +64,18 @@ absl::StatusOr<std::string> Finish(CURLU* u, absl::string_view what) {
   }
   std::string host = GetPart(u, CURLUPART_HOST);
   if (host.empty()) return absl::InvalidArgumentError(absl::StrCat("\"", what, "\": no host"));
+  // CURLU percent-decodes the host and formats it raw: a host that decodes to bytes that are
+  // not UTF-8, or that still holds a '%' or a control character, is no host name (and would put
+  // ill-formed UTF-8 into findings).
+  if (!IsValidUtf8(host) || absl::c_any_of(host, [](char c) {
+        return c == '%' || static_cast<unsigned char>(c) <= 0x20 || c == 0x7f;
+      })) {
+    return absl::InvalidArgumentError(absl::StrCat("\"", what, "\": not a valid host name"));
+  }
+  // An IPv6 zone ("[fe80::1%25eth0]") names an interface of the author's machine.
+  if (!GetPart(u, CURLUPART_ZONEID).empty()) {
+    return absl::InvalidArgumentError(absl::StrCat("\"", what, "\": IPv6 zone in the host"));
+  }
   std::string lower = absl::AsciiStrToLower(host);
   if (lower != host) curl_url_set(u, CURLUPART_HOST, lower.c_str(), 0);
   curl_url_set(u, CURLUPART_FRAGMENT, nullptr, 0);
@@ -111,7 +130,7 @@ absl::StatusOr<UrlParts> ParseUrl(absl::string_view url) {
   p.scheme = GetPart(u.get(), CURLUPART_SCHEME);
   p.host = GetPart(u.get(), CURLUPART_HOST);
   std::string port = GetPart(u.get(), CURLUPART_PORT);
-  if (!port.empty()) absl::SimpleAtoi(port, &p.port);
+  if (!port.empty() && !absl::SimpleAtoi(port, &p.port)) p.port = 0;
   p.path = GetPart(u.get(), CURLUPART_PATH);
   if (p.path.empty()) p.path = "/";
   p.query = GetPart(u.get(), CURLUPART_QUERY);
@@ -154,15 +173,16 @@ absl::StatusOr<std::string> UrlResolver::Resolve(absl::string_view href) const {
       !origin_.empty()) {
     bool simple = true;
     for (unsigned char c : href) {
-      if (c <= 0x20 || c >= 0x7f || c == '#' || c == '\\' || c == '"' || c == '<' || c == '>' ||
-          c == '%') {
+      // Anything CleanHref would change takes the full path, so both give one normal form.
+      if (Cleaned(c) || c == 0x7f || c == '#' || c == '%') {
         simple = false;
         break;
       }
     }
+    const size_t q = href.find('?');
+    const absl::string_view path = href.substr(0, q);  // a dot segment may end the path: "/a/..?x"
     if (simple && !absl::StrContains(href, "/./") && !absl::StrContains(href, "/../") &&
-        !absl::EndsWith(href, "/.") && !absl::EndsWith(href, "/..")) {
-      size_t q = href.find('?');
+        !absl::EndsWith(path, "/.") && !absl::EndsWith(path, "/..")) {
       if (q == absl::string_view::npos || q + 1 < href.size()) {
         return absl::StrCat(origin_, href);
       }

@@ -43,5 +43,41 @@ TEST(UrlTest, ResolverFastPathAgreesWithCurl) {
   EXPECT_EQ(UrlPathAndQuery("http://www.zs.gov.cn"), "/");
 }
 
+// Found by fuzz/url_fuzzer.cc (fuzz/regressions/url/): the fast path gave another normal form
+// than ResolveUrl for characters CleanHref encodes and for a dot segment ending the path before
+// a query.
+TEST(UrlTest, ResolverFastPathAgreesOnEncodedCharactersAndDotSegments) {
+  const std::string base = "http://www.zs.gov.cn/sear%B5ch";
+  UrlResolver r(base);
+  for (const char* h : {"/api/{id}/view|x^y`z", "/search/..??", "/a/.?x=1", "/a/..?", "/a/b?x/.."}) {
+    auto fast = r.Resolve(h);
+    auto slow = ResolveUrl(base, h);
+    ASSERT_EQ(fast.ok(), slow.ok()) << h;
+    if (fast.ok()) {
+      EXPECT_EQ(*fast, *slow) << h;
+    }
+  }
+  EXPECT_EQ(*r.Resolve("/api/{id}"), "http://www.zs.gov.cn/api/%7Bid%7D");
+  EXPECT_EQ(*r.Resolve("/search/..?q"), "http://www.zs.gov.cn/?q");
+}
+
+// Found by fuzz/url_fuzzer.cc: CURLU decodes a percent-encoded host and formats it raw, so a
+// normal form could hold bytes that are not UTF-8 (and "%25" where the host part had "%"); an
+// IPv6 zone came back as "%25…" in the URL but not in the host.
+TEST(UrlTest, HostsThatAreNoHostNamesAreRejected) {
+  EXPECT_FALSE(NormalizeUrl("https://www.\xEF\xEFgd.gov%cn/gkmlpt/index").ok());
+  EXPECT_FALSE(NormalizeUrl("http://www.%EF%EF.gov.cn/").ok());
+  EXPECT_FALSE(NormalizeUrl("http://www.zs%25.gov.cn/").ok());
+  EXPECT_FALSE(NormalizeUrl("http://[2001:db8::\x11]:8080/index.html").ok());
+  EXPECT_FALSE(NormalizeUrl("http://[fe80::1%25eth0]/").ok());
+  EXPECT_FALSE(ResolveUrl("http://www.zs.gov.cn/", "http://a%00b.gov.cn/").ok());
+  // Hosts that are UTF-8 (internationalised names) and IPv6 literals stay.
+  auto idn = NormalizeUrl("http://www.中山.政务/首页.html");
+  ASSERT_TRUE(idn.ok());
+  EXPECT_EQ(*idn, "http://www.中山.政务/%E9%A6%96%E9%A1%B5.html");
+  EXPECT_EQ(UrlHost(*idn), ParseUrl(*idn)->host);
+  EXPECT_EQ(*NormalizeUrl("http://[2001:DB8::1]:8080/x"), "http://[2001:db8::1]:8080/x");
+}
+
 }  // namespace
 }  // namespace govinspect::common

@@ -77,13 +77,13 @@ stack_start_service() {
 }
 
 # Starts the six services. Extra flags for all of them in STACK_FLAGS (array), for the crawler
-# in CRAWLER_FLAGS (array).
+# in CRAWLER_FLAGS (array), for the coordinator in COORDINATOR_FLAGS (array).
 stack_start_services() {
   stack_start_service scoring "${STACK_FLAGS[@]}" || return 1
   stack_start_service report "${STACK_FLAGS[@]}" --scoring_address="$SCORING_ADDR" \
     --reports_dir="$STACK_DIR/reports" || return 1
   stack_start_service coordinator "${STACK_FLAGS[@]}" \
-    --scoring_address="$SCORING_ADDR" --report_address="$REPORT_ADDR" || return 1
+    --scoring_address="$SCORING_ADDR" --report_address="$REPORT_ADDR" ${COORDINATOR_FLAGS[@]+"${COORDINATOR_FLAGS[@]}"} || return 1
   stack_start_service crawler "${STACK_FLAGS[@]}" "${CRAWLER_FLAGS[@]}" || return 1
   stack_start_service newmedia "${STACK_FLAGS[@]}" ${SIM_ADDR:+--connect_to="$SIM_ADDR"} || return 1
   stack_start_service dataopen "${STACK_FLAGS[@]}" --connect_to="${SIM_ADDR:-}" || return 1

@@ -4,9 +4,12 @@
 #include <grpcpp/grpcpp.h>
 
 #include <fstream>
+#include <functional>
+#include <map>
 #include <sstream>
 
 #include "absl/strings/str_cat.h"
+#include "absl/synchronization/mutex.h"
 #include "absl/time/clock.h"
 #include "common/grpc/auth.h"
 #include "common/testing/redis_server.h"
@@ -64,17 +67,19 @@ class CoordinatorTest : public ::testing::Test {
 
   grpc::Status Import() {
     v1::ImportRegistryRequest req;
-    for (const char* f : {"units.csv", "sites.csv", "accounts.csv", "portals.csv"}) {
+    for (const char* f :
+         {"units.csv", "sites.csv", "accounts.csv", "portals.csv", "site_overrides.csv"}) {
       auto* file = req.add_files();
       file->set_file_name(f);
       file->set_content(ReadExample(f));
     }
-    v1::ImportRegistryResponse resp;
-    return registry_->ImportRegistry(Ctx().get(), req, &resp);
+    return registry_->ImportRegistry(Ctx().get(), req, &last_import_);
   }
 
-  // A worker per kind that records an assessed observation for each task.
-  void StartWorkers(std::atomic<int>* handled) {
+  // A worker per kind that records an assessed observation for each task; `on_task` (optional)
+  // sees every task's payload.
+  void StartWorkers(std::atomic<int>* handled,
+                    std::function<void(const common::v1::TaskPayload&)> on_task = nullptr) {
     for (const char* kind : {"crawl", "account", "portal"}) {
       common::QueueWorkerOptions wo;
       wo.kind = kind;
@@ -84,8 +89,9 @@ class CoordinatorTest : public ::testing::Test {
       wo.block = absl::Milliseconds(100);
       auto w = std::make_unique<common::QueueWorker>(
           wo,
-          [handled](const common::v1::TaskPayload& p, const common::Task&)
+          [handled, on_task](const common::v1::TaskPayload& p, const common::Task&)
               -> absl::StatusOr<common::v1::Observation> {
+            if (on_task) on_task(p);
             (*handled)++;
             common::v1::Observation o;
             o.set_status(common::v1::TARGET_STATUS_ASSESSED);
@@ -114,6 +120,7 @@ class CoordinatorTest : public ::testing::Test {
   }
 
   testing::RedisServer redis_;
+  v1::ImportRegistryResponse last_import_;
   CoordinatorServer server_;
   std::shared_ptr<grpc::Channel> channel_;
   std::unique_ptr<v1::RegistryService::Stub> registry_;
@@ -239,6 +246,44 @@ TEST_F(CoordinatorTest, RoundRunsToDoneWithEveryObservationOnce) {
   EXPECT_TRUE(targets.count("sites/zs-portal"));
   EXPECT_TRUE(targets.count("accounts/zs-hpz-wb"));
   EXPECT_TRUE(targets.count("portals/kaifang-zs"));
+}
+
+// site_overrides.csv → ImportRegistry → the registry → Site.overrides in the crawl tasks.
+TEST_F(CoordinatorTest, SiteOverridesReachTheCrawlTasks) {
+  ASSERT_TRUE(Import().ok());
+  EXPECT_EQ(last_import_.site_override_count(), 4);
+  v1::GetSiteRequest get;
+  get.set_name("sites/zs-jrj-site");
+  common::v1::Site site;
+  ASSERT_TRUE(registry_->GetSite(Ctx().get(), get, &site).ok());
+  EXPECT_EQ(site.overrides().pages_size(), 2);
+
+  absl::Mutex mu;
+  std::map<std::string, common::v1::SiteOverrides> seen;
+  std::atomic<int> handled{0};
+  StartWorkers(&handled, [&](const common::v1::TaskPayload& p) {
+    if (!p.has_site()) return;
+    absl::MutexLock lock(&mu);
+    seen[p.site().name()] = p.site().overrides();
+  });
+  v1::CreateRoundRequest req;
+  req.set_round_id("ov");
+  req.mutable_round()->set_as_of("2020-06-30");
+  v1::Round created;
+  ASSERT_TRUE(rounds_->CreateRound(Ctx().get(), req, &created).ok());
+  WaitForState("rounds/ov", v1::Round::DONE);
+  absl::MutexLock lock(&mu);
+  ASSERT_EQ(seen.size(), 3u);
+  const common::v1::SiteOverrides& jrj = seen["sites/zs-jrj-site"];
+  ASSERT_EQ(jrj.pages_size(), 2);
+  EXPECT_EQ(jrj.pages(0).path_prefix(), "/xxgk/");
+  EXPECT_EQ(jrj.pages(0).list_items_xpath(), "//div[@class='xxgk_list']/dl");
+  EXPECT_EQ(jrj.pages(0).date_xpath(), "dd");
+  EXPECT_EQ(jrj.pages(1).path_prefix(), "/hdjl/");
+  EXPECT_EQ(jrj.pages(1).field_label_xpath(), "//span[@class='lab']");
+  ASSERT_EQ(jrj.column_categories_size(), 1);
+  EXPECT_EQ(jrj.column_categories(0).category(), "planning");
+  EXPECT_EQ(seen["sites/zs-portal"].pages_size(), 0);
 }
 
 TEST_F(CoordinatorTest, WatchStreamsUntilDone) {

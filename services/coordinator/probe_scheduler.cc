@@ -87,11 +87,12 @@ void ConfigureRoundAvailability(const ProbeOptions& options) {
   g_options = new ProbeOptions(options);
 }
 
-absl::Time AvailabilityWindowEnd(const std::string& as_of, absl::Time now) {
+absl::Time AvailabilityWindowEnd(const std::string& as_of, absl::Time now, absl::Time round_created) {
   absl::CivilDay day;
   if (!absl::ParseCivilTime(as_of, &day)) return now;
   absl::TimeZone beijing = absl::FixedTimeZone(8 * 3600);
   absl::Time end = absl::FromCivil(day + 1, beijing);
+  if (end <= round_created) return now;  // a past as_of: the round's own probes
   return std::min(end, now);
 }
 
@@ -108,7 +109,11 @@ absl::Status ApplyAvailability(common::RedisConnection& conn, const std::string&
   bool crawl = round.scope().kinds().empty();
   for (int k : round.scope().kinds()) crawl |= k == v1::TASK_KIND_CRAWL;
   if (!crawl) return absl::OkStatus();
-  const absl::Time end = AvailabilityWindowEnd(round.as_of(), absl::Now());
+  const absl::Time created =
+      round.has_create_time()
+          ? absl::FromUnixNanos(google::protobuf::util::TimeUtil::TimestampToNanoseconds(round.create_time()))
+          : absl::InfinitePast();
+  const absl::Time end = AvailabilityWindowEnd(round.as_of(), absl::Now(), created);
   const absl::Time start = end - o.window;
   ProbeStore store(&conn, o.store);
   common::ObservationStore obs_store(&conn, o.store.key_prefix);

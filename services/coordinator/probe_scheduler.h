@@ -62,8 +62,11 @@ absl::Status ApplyAvailability(common::RedisConnection& conn, const std::string&
                                const coordinator::v1::Round& round,
                                const common::v1::Registry& snapshot);
 
-// The window end for a round: min(now, as_of 24:00 Asia/Shanghai).
-absl::Time AvailabilityWindowEnd(const std::string& as_of, absl::Time now);
+// The window end for a round: min(now, as_of 24:00 Asia/Shanghai). A round created after its
+// as_of day was over (a past 监测时间点: the simulated province, a re-check) cannot have
+// probed then: its window ends now, covering the probes taken while it was prepared and ran.
+absl::Time AvailabilityWindowEnd(const std::string& as_of, absl::Time now,
+                                 absl::Time round_created = absl::InfinitePast());
 
 }  // namespace govinspect::coordinator
 

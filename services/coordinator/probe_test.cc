@@ -75,6 +75,9 @@ TEST(ProbeSummaryTest, WindowEnd) {
   absl::Time now = absl::FromUnixSeconds(1593532800 - 3600);  // 2020-06-30 23:00 UTC+8
   EXPECT_EQ(AvailabilityWindowEnd("2020-06-30", now), now);
   EXPECT_EQ(AvailabilityWindowEnd("2020-06-29", now), absl::FromUnixSeconds(1593446400));
+  // A round created after its as_of day: the window ends now.
+  EXPECT_EQ(AvailabilityWindowEnd("2020-06-29", now, now - absl::Minutes(5)), now);
+  EXPECT_EQ(AvailabilityWindowEnd("2020-06-30", now, now - absl::Minutes(5)), now);
 }
 
 TEST_F(ProbeTest, RoundGetsFindingAndEvidence) {

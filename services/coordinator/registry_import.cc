@@ -5,19 +5,26 @@
 #include <functional>
 #include <map>
 #include <set>
+#include <tuple>
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
+#include "absl/strings/strip.h"
 #include "absl/time/civil_time.h"
 #include "common/csv/csv_reader.h"
+#include "common/html/xpath.h"
 
 namespace govinspect::coordinator {
 namespace {
 
 constexpr int kMaxErrors = 100;
+
+constexpr const char* kColumnCategories[] = {
+    "news",     "notice",  "policy",  "interpretation", "personnel", "planning", "finance",
+    "profile",  "service", "consult", "stats",          "survey",    "feedback", "other"};
 
 struct Column {
   const char* name;
@@ -152,6 +159,114 @@ bool ParseBool(const std::string& v, bool* out) {
   return false;
 }
 
+// site_overrides.csv: one override per row (site_id, kind, match, value). Selector rows with the
+// same (site_id, match) merge into one PageOverride; the overrides go into the sites of `reg`.
+void ParseSiteOverrides(const RegistryFile& file, const std::set<std::string>& site_ids,
+                        Errors* errors, common::v1::Registry* reg) {
+  Table t;
+  if (!ParseTable(file, {{"site_id", true}, {"kind", true}, {"match", true}, {"value", true}},
+                  errors, &t)) {
+    return;
+  }
+  enum class Kind { kListItems, kDate, kFieldLabel, kColumnCategory };
+  static const std::map<std::string, Kind> kKinds = {
+      {"list_items_xpath", Kind::kListItems},
+      {"date_xpath", Kind::kDate},
+      {"field_label_xpath", Kind::kFieldLabel},
+      {"column_category", Kind::kColumnCategory}};
+  std::map<std::string, common::v1::SiteOverrides> by_site;
+  // (site, match) → index of its PageOverride in by_site[site].pages().
+  std::map<std::pair<std::string, std::string>, int> page_index;
+  // (site, kind, match) → the line that set it.
+  std::map<std::tuple<std::string, std::string, std::string>, int> first_line;
+  for (const auto& row : t.rows) {
+    bool ok = true;
+    const std::string site = t.Get(row, "site_id");
+    const std::string kind_name = t.Get(row, "kind");
+    const std::string match = t.Get(row, "match");
+    const std::string value = t.Get(row, "value");
+    if (site.empty()) {
+      errors->Add(t.file, row.line, "site_id", "required");
+      ok = false;
+    } else if (!site_ids.count(site)) {
+      errors->Add(t.file, row.line, "site_id",
+                  absl::StrCat("unknown site \"", site, "\" (not in sites.csv)"));
+      ok = false;
+    }
+    auto kind = kKinds.find(kind_name);
+    if (kind == kKinds.end()) {
+      errors->Add(t.file, row.line, "kind",
+                  absl::StrCat("\"", kind_name, "\" is not one of list_items_xpath, date_xpath, "
+                               "field_label_xpath, column_category"));
+      ok = false;
+    }
+    if (match.empty()) {
+      errors->Add(t.file, row.line, "match", "required");
+      ok = false;
+    }
+    if (value.empty()) {
+      errors->Add(t.file, row.line, "value", "required");
+      ok = false;
+    }
+    if (kind == kKinds.end()) continue;
+    if (kind->second == Kind::kColumnCategory) {
+      if (!value.empty() && !IsColumnCategory(value)) {
+        errors->Add(t.file, row.line, "value",
+                    absl::StrCat("\"", value, "\" is not a category (one of ",
+                                 absl::StrJoin(kColumnCategories, ", "), ")"));
+        ok = false;
+      }
+      if (match.find("://") != std::string::npos && !IsHttpUrl(match)) {
+        errors->Add(t.file, row.line, "match",
+                    absl::StrCat("\"", match, "\" is not an http(s) URL"));
+        ok = false;
+      }
+    } else {
+      if (!match.empty() && match[0] != '/') {
+        errors->Add(t.file, row.line, "match",
+                    absl::StrCat("\"", match, "\" is not a path prefix (it must start with '/')"));
+        ok = false;
+      }
+      if (!value.empty()) {
+        if (auto compiled = common::CompileXPath(value); !compiled.ok()) {
+          errors->Add(t.file, row.line, "value",
+                      absl::StrCat("\"", value, "\" is not an XPath 1.0 expression: ",
+                                   compiled.status().message()));
+          ok = false;
+        }
+      }
+    }
+    if (!ok) continue;
+    auto [seen, inserted] = first_line.emplace(std::make_tuple(site, kind_name, match), row.line);
+    if (!inserted) {
+      errors->Add(t.file, row.line, "match",
+                  absl::StrCat(kind_name, " for \"", match, "\" of site \"", site,
+                               "\" is already set on line ", seen->second));
+      continue;
+    }
+    common::v1::SiteOverrides& overrides = by_site[site];
+    if (kind->second == Kind::kColumnCategory) {
+      common::v1::ColumnCategoryOverride* c = overrides.add_column_categories();
+      c->set_column(match);
+      c->set_category(value);
+      continue;
+    }
+    auto [index, added] = page_index.emplace(std::make_pair(site, match), overrides.pages_size());
+    if (added) overrides.add_pages()->set_path_prefix(match);
+    common::v1::PageOverride* page = overrides.mutable_pages(index->second);
+    switch (kind->second) {
+      case Kind::kListItems: page->set_list_items_xpath(value); break;
+      case Kind::kDate: page->set_date_xpath(value); break;
+      case Kind::kFieldLabel: page->set_field_label_xpath(value); break;
+      case Kind::kColumnCategory: break;
+    }
+  }
+  for (auto& s : *reg->mutable_sites()) {
+    auto it = by_site.find(std::string(absl::StripPrefix(s.name(), "sites/")));
+    if (it != by_site.end()) *s.mutable_overrides() = std::move(it->second);
+  }
+}
+
 }  // namespace
 
 bool IsValidId(const std::string& id) {
@@ -176,10 +291,10 @@ absl::StatusOr<common::v1::Registry> ParseRegistryBundle(const std::vector<Regis
   std::map<std::string, const RegistryFile*> by_name;
   for (const auto& f : files) {
     static const std::set<std::string> kKnown = {"units.csv", "sites.csv", "accounts.csv",
-                                                 "portals.csv"};
+                                                 "portals.csv", "site_overrides.csv"};
     if (!kKnown.count(f.name)) {
       errors.Add(f.name, 0, "", "unknown file (a bundle holds units.csv, sites.csv, "
-                                "accounts.csv, portals.csv)");
+                                "accounts.csv, portals.csv, site_overrides.csv)");
       continue;
     }
     if (by_name.count(f.name)) {
@@ -193,6 +308,7 @@ absl::StatusOr<common::v1::Registry> ParseRegistryBundle(const std::vector<Regis
 
   common::v1::Registry reg;
   std::set<std::string> unit_ids;
+  std::set<std::string> site_ids;  // every well-formed site_id of sites.csv
 
   // units.csv
   Table units;
@@ -286,6 +402,7 @@ absl::StatusOr<common::v1::Registry> ParseRegistryBundle(const std::vector<Regis
           errors.Add(t.file, row.line, "site_id", absl::StrCat("duplicate id \"", id, "\""));
           ok = false;
         }
+        if (IsValidId(id)) site_ids.insert(id);
         common::v1::Site s;
         s.set_name("sites/" + id);
         s.set_unit("units/" + t.Get(row, "unit_id"));
@@ -409,8 +526,31 @@ absl::StatusOr<common::v1::Registry> ParseRegistryBundle(const std::vector<Regis
     }
   }
 
+  if (auto it = by_name.find("site_overrides.csv"); it != by_name.end()) {
+    ParseSiteOverrides(*it->second, site_ids, &errors, &reg);
+  }
+
   if (!errors.empty()) return errors.ToStatus();
   return reg;
+}
+
+int CountSiteOverrides(const common::v1::Registry& registry) {
+  int n = 0;
+  for (const auto& site : registry.sites()) {
+    for (const auto& page : site.overrides().pages()) {
+      n += !page.list_items_xpath().empty() + !page.date_xpath().empty() +
+           !page.field_label_xpath().empty();
+    }
+    n += site.overrides().column_categories_size();
+  }
+  return n;
+}
+
+bool IsColumnCategory(const std::string& category) {
+  for (const char* c : kColumnCategories) {
+    if (category == c) return true;
+  }
+  return false;
 }
 
 }  // namespace govinspect::coordinator

@@ -10,7 +10,7 @@
 namespace govinspect::coordinator {
 
 struct RegistryFile {
-  std::string name;     // units.csv, sites.csv, accounts.csv, portals.csv
+  std::string name;     // units.csv, sites.csv, accounts.csv, portals.csv, site_overrides.csv
   std::string content;  // raw bytes
 };
 
@@ -18,6 +18,13 @@ struct RegistryFile {
 // INVALID_ARGUMENT whose message lists every error found (up to 100), one per line, as
 // "file:line: field NAME: reason".
 absl::StatusOr<common::v1::Registry> ParseRegistryBundle(const std::vector<RegistryFile>& files);
+
+// The rows of site_overrides.csv a registry holds: every selector set in a Site.overrides.pages
+// entry plus every Site.overrides.column_categories entry.
+int CountSiteOverrides(const common::v1::Registry& registry);
+
+// The categories a column_category override may name (docs/registry.md).
+bool IsColumnCategory(const std::string& category);
 
 // True for ids of the form [a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?.
 bool IsValidId(const std::string& id);

@@ -53,7 +53,8 @@ TEST(RegistryImportTest, ParsesAValidBundle) {
 
 TEST(RegistryImportTest, ReadsTheDocumentedExample) {
   std::vector<RegistryFile> files;
-  for (const char* name : {"units.csv", "sites.csv", "accounts.csv", "portals.csv"}) {
+  for (const char* name :
+       {"units.csv", "sites.csv", "accounts.csv", "portals.csv", "site_overrides.csv"}) {
     std::ifstream in(std::string(GOVINSPECT_SOURCE_DIR) + "/docs/examples/registry/" + name);
     ASSERT_TRUE(in) << name;
     std::stringstream ss;
@@ -65,6 +66,132 @@ TEST(RegistryImportTest, ReadsTheDocumentedExample) {
   EXPECT_EQ(reg->units_size(), 3);
   EXPECT_EQ(reg->sites_size(), 3);
   EXPECT_EQ(reg->accounts_size(), 3);
+  // docs/registry.md and docs/crawler.md ("Per-site overrides") walk through these rows.
+  const common::v1::Site* jrj = nullptr;
+  for (const auto& s : reg->sites()) {
+    if (s.name() == "sites/zs-jrj-site") jrj = &s;
+  }
+  ASSERT_NE(jrj, nullptr);
+  ASSERT_EQ(jrj->overrides().pages_size(), 2);
+  EXPECT_EQ(jrj->overrides().pages(0).path_prefix(), "/xxgk/");
+  EXPECT_FALSE(jrj->overrides().pages(0).list_items_xpath().empty());
+  EXPECT_FALSE(jrj->overrides().pages(0).date_xpath().empty());
+  EXPECT_EQ(jrj->overrides().pages(1).path_prefix(), "/hdjl/");
+  EXPECT_FALSE(jrj->overrides().pages(1).field_label_xpath().empty());
+  ASSERT_EQ(jrj->overrides().column_categories_size(), 1);
+  EXPECT_EQ(jrj->overrides().column_categories(0).column(), "工作总结");
+  EXPECT_EQ(jrj->overrides().column_categories(0).category(), "planning");
+  EXPECT_EQ(CountSiteOverrides(*reg), 4);
+}
+
+const char kOverrides[] =
+    "site_id,kind,match,value\n"
+    "zs-jrj-site,list_items_xpath,/xxgk/,//div[@class='xxgk_list']/dl\n"
+    "zs-jrj-site,date_xpath,/xxgk/,dd[1]\n"
+    "zs-jrj-site,field_label_xpath,/hdjl/,\"//span[@class=\"\"lab\"\"]\"\n"
+    "zs-jrj-site,column_category,工作总结,planning\n"
+    "zs-jrj-site,column_category,http://jrj.zs.gov.cn/gzzj/,planning\n"
+    "zs-portal,date_xpath,/,//span[@class='date']\n";
+
+std::vector<RegistryFile> BundleWithOverrides(const std::string& overrides) {
+  std::vector<RegistryFile> files = Bundle();
+  files.push_back({"site_overrides.csv", overrides});
+  return files;
+}
+
+TEST(RegistryImportTest, SiteOverridesMergeIntoTheirSites) {
+  auto reg = ParseRegistryBundle(BundleWithOverrides(kOverrides));
+  ASSERT_THAT(reg, IsOk());
+  ASSERT_EQ(reg->sites_size(), 2);
+  const auto& portal = reg->sites(0).overrides();
+  ASSERT_EQ(portal.pages_size(), 1);
+  EXPECT_EQ(portal.pages(0).path_prefix(), "/");
+  EXPECT_EQ(portal.pages(0).date_xpath(), "//span[@class='date']");
+  EXPECT_EQ(portal.column_categories_size(), 0);
+
+  const auto& jrj = reg->sites(1).overrides();
+  ASSERT_EQ(jrj.pages_size(), 2);  // the two /xxgk/ rows are one PageOverride
+  EXPECT_EQ(jrj.pages(0).path_prefix(), "/xxgk/");
+  EXPECT_EQ(jrj.pages(0).list_items_xpath(), "//div[@class='xxgk_list']/dl");
+  EXPECT_EQ(jrj.pages(0).date_xpath(), "dd[1]");
+  EXPECT_EQ(jrj.pages(0).field_label_xpath(), "");
+  EXPECT_EQ(jrj.pages(1).path_prefix(), "/hdjl/");
+  EXPECT_EQ(jrj.pages(1).field_label_xpath(), "//span[@class=\"lab\"]");
+  ASSERT_EQ(jrj.column_categories_size(), 2);
+  EXPECT_EQ(jrj.column_categories(0).column(), "工作总结");
+  EXPECT_EQ(jrj.column_categories(0).category(), "planning");
+  EXPECT_EQ(jrj.column_categories(1).column(), "http://jrj.zs.gov.cn/gzzj/");
+  EXPECT_EQ(CountSiteOverrides(*reg), 6);
+}
+
+TEST(RegistryImportTest, SiteOverridesAreOptionalAndMayBeJustAHeader) {
+  auto reg = ParseRegistryBundle(BundleWithOverrides("site_id,kind,match,value\n"));
+  ASSERT_THAT(reg, IsOk());
+  for (const auto& s : reg->sites()) EXPECT_FALSE(s.has_overrides()) << s.name();
+  EXPECT_EQ(CountSiteOverrides(*reg), 0);
+}
+
+TEST(RegistryImportTest, BadSiteOverrideRowsAreEachReported) {
+  std::string overrides = kOverrides;
+  overrides +=
+      "nowhere,date_xpath,/,//span\n"                               // line 8
+      "zs-portal,css_selector,/,div.list\n"                         // line 9
+      "zs-portal,list_items_xpath,,//li\n"                          // line 10
+      "zs-portal,list_items_xpath,/news/,\n"                        // line 11
+      "zs-portal,list_items_xpath,news/,//li\n"                     // line 12
+      "zs-portal,column_category,工作动态,newsletter\n"             // line 13
+      "zs-portal,list_items_xpath,/news/,\"//div[@class='list'\"\n"  // line 14
+      "zs-portal,date_xpath,/,//em\n"                               // line 15 (again)
+      "zs-jrj-site,column_category,工作总结,news\n"                 // line 16 (again)
+      "zs-portal,column_category,htp://x/,news\n";                  // line 17
+  auto s = ParseRegistryBundle(BundleWithOverrides(overrides));
+  EXPECT_THAT(
+      s, StatusIs(absl::StatusCode::kInvalidArgument,
+                  AllOf(HasSubstr("site_overrides.csv:8: field site_id: unknown site \"nowhere\""),
+                        HasSubstr("site_overrides.csv:9: field kind: \"css_selector\" is not one of"),
+                        HasSubstr("site_overrides.csv:10: field match: required"),
+                        HasSubstr("site_overrides.csv:11: field value: required"),
+                        HasSubstr("site_overrides.csv:12: field match: \"news/\" is not a path "
+                                  "prefix (it must start with '/')"),
+                        HasSubstr("site_overrides.csv:13: field value: \"newsletter\" is not a "
+                                  "category (one of news, notice,"),
+                        HasSubstr("site_overrides.csv:14: field value: \"//div[@class='list'\" "
+                                  "is not an XPath 1.0 expression: "),
+                        HasSubstr("site_overrides.csv:15: field match: date_xpath for \"/\" of "
+                                  "site \"zs-portal\" is already set on line 7"),
+                        HasSubstr("site_overrides.csv:16: field match: column_category for "
+                                  "\"工作总结\" of site \"zs-jrj-site\" is already set on line 5"),
+                        HasSubstr("site_overrides.csv:17: field match: \"htp://x/\" is not an "
+                                  "http(s) URL"),
+                        HasSubstr("10 errors"))));
+}
+
+TEST(RegistryImportTest, SiteOverridesNeedTheirColumns) {
+  EXPECT_THAT(ParseRegistryBundle(BundleWithOverrides("site_id,kind,selector\n")),
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       AllOf(HasSubstr("site_overrides.csv:1: field selector: unknown column"))));
+  EXPECT_THAT(ParseRegistryBundle(BundleWithOverrides("site_id,kind,match\n")),
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       HasSubstr("site_overrides.csv:1: field value: required column is missing")));
+}
+
+TEST(RegistryImportTest, ABadOverrideImportsNothing) {
+  // All or nothing: one bad override row fails the whole bundle, sites included.
+  std::string overrides = "site_id,kind,match,value\nzs-portal,date_xpath,/,//span[\n";
+  EXPECT_THAT(ParseRegistryBundle(BundleWithOverrides(overrides)),
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       AllOf(HasSubstr("site_overrides.csv:2: field value"), HasSubstr("1 error\n"))));
+}
+
+TEST(RegistryImportTest, ColumnCategories) {
+  for (const char* c : {"news", "notice", "policy", "interpretation", "personnel", "planning",
+                        "finance", "profile", "service", "consult", "stats", "survey",
+                        "feedback", "other"}) {
+    EXPECT_TRUE(IsColumnCategory(c)) << c;
+  }
+  EXPECT_FALSE(IsColumnCategory("News"));
+  EXPECT_FALSE(IsColumnCategory("规划计划"));
+  EXPECT_FALSE(IsColumnCategory(""));
 }
 
 TEST(RegistryImportTest, MalformedCsvNamesTheLine) {

@@ -96,12 +96,14 @@ absl::StatusOr<v1::ImportRegistryResponse> RoundManager::ImportRegistry(
   resp.set_site_count(reg->sites_size());
   resp.set_account_count(reg->accounts_size());
   resp.set_portal_count(reg->portals_size());
+  resp.set_site_override_count(CountSiteOverrides(*reg));
   if (validate_only) return resp;
   auto conn = pool_->Borrow();
   if (absl::Status s = registry_store_.Replace(*conn, *reg); !s.ok()) return s;
   resp.set_imported(true);
   GI_LOG(INFO).With("units", reg->units_size()).With("sites", reg->sites_size())
       .With("accounts", reg->accounts_size()).With("portals", reg->portals_size())
+      .With("site_overrides", resp.site_override_count())
       << "registry imported";
   return resp;
 }

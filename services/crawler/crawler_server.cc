@@ -50,6 +50,7 @@ absl::Status ValidateOptions(const CrawlerServerOptions& o) {
   }
   if (o.check_threads < 1) return absl::InvalidArgumentError("--check_threads must be ≥ 1");
   if (o.probe_threads < 0) return absl::InvalidArgumentError("--probe_threads must be ≥ 0");
+  if (o.probe_batch < 1) return absl::InvalidArgumentError("--probe_batch must be ≥ 1");
   return absl::OkStatus();
 }
 
@@ -116,8 +117,12 @@ absl::Status CrawlerServer::BuildAndStart(const CrawlerServerOptions& options) {
           if (conn == nullptr) conn = std::make_unique<common::RedisConnection>(options_.worker.redis);
           RedisLinkCache cache(conn.get(), options_.worker.queue.key_prefix, task.round,
                                options_.link_cache_ttl);
+          const common::v1::Unit* unit = nullptr;
+          for (const auto& u : payload.units()) {
+            if (u.name() == payload.site().unit()) unit = &u;
+          }
           return crawler::CheckSite(payload.site(), payload.as_of(), options_.crawl, &cache,
-                                    metrics_.get());
+                                    metrics_.get(), unit);
         },
         &runner_->registry());
     runner_->AddDrainHook([this] { worker_->Stop(); });
@@ -125,6 +130,7 @@ absl::Status CrawlerServer::BuildAndStart(const CrawlerServerOptions& options) {
   if (options.probe_threads > 0 && options.worker.threads > 0) {
     ProbeWorkerOptions po;
     po.threads = options.probe_threads;
+    po.batch = options.probe_batch;
     po.redis = options.worker.redis;
     po.store.key_prefix = options.worker.queue.key_prefix;
     po.engine = options.crawl.engine;

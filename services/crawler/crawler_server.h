@@ -21,6 +21,8 @@ struct CrawlerServerOptions {
   CrawlOptions crawl;
   // Probe workers (threads 0 = none); their engine uses crawl.engine with probe_timeout.
   int probe_threads = 1;
+  // Probes taken and run at once per probe thread.
+  int probe_batch = 32;
   absl::Duration probe_timeout = absl::Seconds(15);
   std::string api_token;
   int check_threads = 2;  // ad-hoc CheckSite calls running at once

@@ -68,8 +68,9 @@ class CrawlSimTest : public ::testing::Test {
     json targets = json::array();
     int pages = 0;
     absl::Time start = absl::Now();
+    std::map<std::string, common::v1::Unit> units = sim_harness::ReadUnits(dir);
     for (const auto& site : ReadSites(dir)) {
-      common::v1::Observation obs = CrawlSite(site, "2020-06-30", o, &cache, nullptr);
+      common::v1::Observation obs = CrawlSite(site, "2020-06-30", o, &cache, nullptr, nullptr, &units[site.unit()]);
       pages += obs.site().pages_crawled();
       json findings = json::array();
       for (const auto& f : obs.findings()) {
@@ -90,6 +91,10 @@ class CrawlSimTest : public ::testing::Test {
                           &st);
     json score = json::parse(out, nullptr, false);
     EXPECT_FALSE(score.is_discarded()) << out;
+    if (getenv("GOVINSPECT_KEEP_SIM_DIR") != nullptr) {
+      std::cerr << "kept " << dir << "\n";
+      return score;
+    }
     std::filesystem::remove_all(dir);
     return score;
   }
@@ -109,11 +114,34 @@ class CrawlSimTest : public ::testing::Test {
       EXPECT_NE(t["kind"], "broken_link") << t.dump();
     }
   }
+  // Page understanding: every site indicator the crawl measures (availability is the probes').
+  static void ExpectUnderstanding(const json& score, const std::string& profile, double bar) {
+    for (const char* ind :
+         {"home_not_updated", "columns_not_updated", "serious_error", "poor_interaction", "service_not_practical",
+          "site_deduct_privacy", "site_deduct_reply_late", "site_deduct_message_elements",
+          "site_deduct_message_statistics", "site_deduct_survey", "site_deduct_profile", "site_deduct_domain",
+          "site_deduct_identity", "site_deduct_search", "site_deduct_mobile"}) {
+      if (!score["by_indicator"].contains(ind)) continue;  // not planted in this profile
+      const json& c = score["by_indicator"][ind];
+      std::cerr << profile << " " << ind << ": tp=" << c["tp"] << " fp=" << c["fp"] << " fn=" << c["fn"] << "\n";
+      EXPECT_GE(c["precision"].get<double>(), bar) << ind;
+      EXPECT_GE(c["recall"].get<double>(), bar) << ind;
+    }
+    // Traps (masked numbers, abolished names in old pages, holidays, [MM-DD] of the previous
+    // year, outside consultation channels, units without public services) are never reported.
+    EXPECT_EQ(score["traps_reported"].size(), 0u) << score["traps_reported"].dump();
+  }
 };
 
 TEST_F(CrawlSimTest, TinyDetection) { ExpectKinds(CrawlAndScore("tiny", 1), "tiny"); }
 
 TEST_F(CrawlSimTest, CityDetection) { ExpectKinds(CrawlAndScore("city", 20200630), "city"); }
+// By hand (about two minutes): --gtest_also_run_disabled_tests --gtest_filter=*Province*
+TEST_F(CrawlSimTest, DISABLED_ProvinceDetection) {
+  json score = CrawlAndScore("province", 20200630);
+  ExpectKinds(score, "province");
+  ExpectUnderstanding(score, "province", 0.97);
+}
 
 // Every fault mode of the simulator, one site each: classified and bounded in time and memory.
 TEST_F(CrawlSimTest, FaultModes) {

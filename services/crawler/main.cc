@@ -1,9 +1,14 @@
 // crawler: crawls sites taken from the queue, runs availability probes; CrawlerService for
 // ad-hoc checks.
 
+#include <memory>
+#include <optional>
+
 #include "absl/flags/flag.h"
 #include "absl/strings/str_split.h"
 #include "common/log/log.h"
+#include "common/text/content_checker.h"
+#include "services/crawler/column_categories.h"
 #include "services/crawler/crawler_server.h"
 #include "services/main_support/server_flags.h"
 
@@ -36,6 +41,14 @@ ABSL_FLAG(int, probe_threads, 1, "Availability probe threads (0 = none)");
 ABSL_FLAG(absl::Duration, probe_timeout, absl::Seconds(15),
           "A probe fails if the home page has not opened within this time");
 ABSL_FLAG(int, check_threads, 2, "Ad-hoc CheckSite calls run at once");
+ABSL_FLAG(int, probe_batch, 32, "Availability probes taken and run at once per probe thread");
+ABSL_FLAG(std::string, dictionaries_dir, "",
+          "Directory with expression-errors.txt, sensitive-words.txt and abolished-names.txt for the "
+          "content checks of pages (empty = the built-in set, data/dictionaries/)");
+ABSL_FLAG(std::string, column_categories, "",
+          "Column name → category keyword table (empty = the built-in data/crawler/column-categories.txt)");
+ABSL_FLAG(bool, understand_pages, true,
+          "Read columns, freshness, content, interaction, surveys, identity and service from the pages");
 
 int main(int argc, char** argv) {
   sigset_t signals = govinspect::common::BlockShutdownSignals();
@@ -69,7 +82,27 @@ int main(int argc, char** argv) {
   options.crawl.honor_robots = absl::GetFlag(FLAGS_honor_robots);
   options.probe_threads = absl::GetFlag(FLAGS_probe_threads);
   options.probe_timeout = absl::GetFlag(FLAGS_probe_timeout);
+  options.probe_batch = absl::GetFlag(FLAGS_probe_batch);
   options.check_threads = absl::GetFlag(FLAGS_check_threads);
+
+  options.crawl.understand_pages = absl::GetFlag(FLAGS_understand_pages);
+  // Loaded once; they live as long as the process.
+  static std::unique_ptr<govinspect::common::ContentChecker> checker;
+  static std::optional<govinspect::crawler::ColumnCategories> categories;
+  if (const std::string dir = absl::GetFlag(FLAGS_dictionaries_dir); !dir.empty()) {
+    auto dict = govinspect::common::Dictionary::LoadDirectory(dir);
+    if (!dict.ok()) return govinspect::main_support::FailStartup("crawler", dict.status());
+    auto c = govinspect::common::ContentChecker::Create(*dict);
+    if (!c.ok()) return govinspect::main_support::FailStartup("crawler", c.status());
+    checker = *std::move(c);
+    options.crawl.content_checker = checker.get();
+  }
+  if (const std::string path = absl::GetFlag(FLAGS_column_categories); !path.empty()) {
+    auto c = govinspect::crawler::ColumnCategories::LoadFile(path);
+    if (!c.ok()) return govinspect::main_support::FailStartup("crawler", c.status());
+    categories = *std::move(c);
+    options.crawl.column_categories = &*categories;
+  }
 
   govinspect::crawler::CrawlerServer server;
   if (absl::Status s = server.BuildAndStart(options); !s.ok()) {

@@ -122,6 +122,24 @@ inline std::vector<common::v1::Site> ReadSites(const std::string& dir) {
   return out;
 }
 
+// The units of a generated province by resource name (units/{id}), with public_service.
+inline std::map<std::string, common::v1::Unit> ReadUnits(const std::string& dir) {
+  auto rows = common::ParseCsv(ReadFile(dir + "/units.csv"), "units.csv");
+  EXPECT_TRUE(rows.ok());
+  std::map<std::string, common::v1::Unit> out;
+  std::map<std::string, int> col;
+  for (size_t i = 0; i < (*rows)[0].fields.size(); ++i) col[(*rows)[0].fields[i]] = static_cast<int>(i);
+  for (size_t r = 1; r < rows->size(); ++r) {
+    const auto& f = (*rows)[r].fields;
+    common::v1::Unit u;
+    u.set_name("units/" + f[col["unit_id"]]);
+    u.set_display_name(f[col["name"]]);
+    u.set_public_service(!col.count("public_service") || f[col["public_service"]] != "false");
+    out[u.name()] = u;
+  }
+  return out;
+}
+
 }  // namespace govinspect::crawler::sim_harness
 
 #endif  // GOVINSPECT_SERVICES_CRAWLER_SIM_HARNESS_H_

@@ -77,9 +77,9 @@ void FetchMetrics::RecordProbe(const std::string& site, bool success, double sec
 
 common::v1::Observation CheckSite(const common::v1::Site& site, const std::string& as_of,
                                   const CrawlOptions& options, LinkCache* cache,
-                                  FetchMetrics* metrics) {
+                                  FetchMetrics* metrics, const common::v1::Unit* unit) {
   MemoryLinkCache local;
-  return CrawlSite(site, as_of, options, cache != nullptr ? cache : &local, metrics, metrics);
+  return CrawlSite(site, as_of, options, cache != nullptr ? cache : &local, metrics, metrics, unit);
 }
 
 }  // namespace govinspect::crawler

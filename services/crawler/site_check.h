@@ -56,7 +56,7 @@ class FetchMetrics : public common::FetchObserver, public CrawlObserver {
 // Crawls one site (the task's or an ad-hoc one). Transport-free; `metrics` and `cache` may be null.
 common::v1::Observation CheckSite(const common::v1::Site& site, const std::string& as_of,
                                   const CrawlOptions& options, LinkCache* cache,
-                                  FetchMetrics* metrics);
+                                  FetchMetrics* metrics, const common::v1::Unit* unit = nullptr);
 
 }  // namespace govinspect::crawler
 

@@ -1,7 +1,9 @@
 #include "services/crawler/site_crawler.h"
 
 #include <algorithm>
+#include <deque>
 #include <set>
+#include <thread>
 
 #include "absl/container/flat_hash_set.h"
 #include "absl/strings/ascii.h"
@@ -9,12 +11,16 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
+#include "absl/synchronization/mutex.h"
 #include "absl/time/clock.h"
 #include "common/charset/charset.h"
 #include "common/html/link_extractor.h"
 #include "common/http/robots.h"
+#include "common/text/date_parser.h"
 #include "common/url/url.h"
 #include "google/protobuf/util/time_util.h"
+#include "services/crawler/page_analyzer.h"
+#include "services/crawler/site_analyzer.h"
 
 namespace govinspect::crawler {
 namespace {
@@ -87,10 +93,13 @@ bool IsHtml(const FetchResult& r) {
 class Crawl {
  public:
   Crawl(const common::v1::Site& site, const std::string& as_of, const CrawlOptions& options,
-        LinkCache* cache, common::FetchObserver* observer)
-      : site_(site), as_of_(as_of), o_(options), cache_(cache), engine_(options.engine, observer) {}
+        LinkCache* cache, common::FetchObserver* observer, const common::v1::Unit* unit)
+      : site_(site), as_of_(as_of), o_(options), cache_(cache), engine_(options.engine, observer),
+        as_of_day_(common::ParseIsoDay(as_of).value_or(absl::ToCivilDay(absl::Now(), absl::UTCTimeZone()))),
+        analyzer_(AnalysisContext(unit)) {}
 
   common::v1::Observation Run();
+  ~Crawl() { StopAnalysis(); }
 
  private:
   struct Target {
@@ -108,6 +117,21 @@ class Crawl {
   };
 
   bool InScope(const std::string& url) const { return hosts_.contains(common::UrlHost(url)); }
+  SiteAnalysisContext AnalysisContext(const common::v1::Unit* unit) {
+    SiteAnalysisContext c;
+    c.as_of = as_of_day_;
+    c.public_service = unit == nullptr || unit->public_service();
+    c.overrides = site_.has_overrides() ? &site_.overrides() : nullptr;
+    c.categories = o_.column_categories;
+    c.checker = o_.content_checker;
+    c.in_scope = [this](const std::string& url) { return InScope(url); };
+    c.link_broken = [this](const std::string& url) -> std::optional<bool> {
+      auto it = targets_.find(url);
+      if (it == targets_.end() || !it->second.checked) return std::nullopt;
+      return it->second.broken;
+    };
+    return c;
+  }
   void FetchPage(const std::string& url, int depth, bool home);
   void OnPage(const std::string& url, int depth, bool home, FetchResult r);
   void OnLink(const std::string& page_url, int depth, const common::ExtractedLink& link,
@@ -137,7 +161,64 @@ class Crawl {
   int pages_submitted_ = 0;
   int pages_crawled_ = 0;
   int max_depth_ = 0;
+  absl::CivilDay as_of_day_;
+  SiteAnalyzer analyzer_;
+  std::string home_base_;
+
+  // Page understanding runs on its own thread while the engine thread fetches and extracts
+  // links: pages wait in a bounded queue (the engine thread waits when it is full).
+  struct AnalysisJob {
+    std::string page_url;
+    std::string base;
+    common::HtmlDoc doc;
+  };
+  void Analyze(AnalysisJob job);
+  void AnalysisLoop();
+  void StopAnalysis();
+  static constexpr size_t kMaxQueuedPages = 64;
+  absl::Mutex analysis_mu_;
+  std::deque<AnalysisJob> analysis_queue_ ABSL_GUARDED_BY(analysis_mu_);
+  bool analysis_done_ ABSL_GUARDED_BY(analysis_mu_) = false;
+  std::thread analysis_thread_;
 };
+
+void Crawl::Analyze(AnalysisJob job) {
+  if (!analysis_thread_.joinable()) analysis_thread_ = std::thread([this] { AnalysisLoop(); });
+  absl::MutexLock lock(&analysis_mu_);
+  analysis_mu_.Await(absl::Condition(
+      +[](std::deque<AnalysisJob>* q) { return q->size() < kMaxQueuedPages; }, &analysis_queue_));
+  analysis_queue_.push_back(std::move(job));
+}
+
+void Crawl::AnalysisLoop() {
+  for (;;) {
+    AnalysisJob job;
+    {
+      absl::MutexLock lock(&analysis_mu_);
+      analysis_mu_.Await(absl::Condition(
+          +[](Crawl* c) ABSL_EXCLUSIVE_LOCKS_REQUIRED(c->analysis_mu_) {
+            return c->analysis_done_ || !c->analysis_queue_.empty();
+          },
+          this));
+      if (analysis_queue_.empty()) return;  // done and drained
+      job = std::move(analysis_queue_.front());
+      analysis_queue_.pop_front();
+    }
+    PageContext pc;
+    pc.url = job.base;
+    pc.as_of = as_of_day_;
+    pc.overrides = site_.has_overrides() ? &site_.overrides() : nullptr;
+    analyzer_.AddPage(job.page_url, AnalyzeDocument(job.doc.get(), pc));
+  }
+}
+
+void Crawl::StopAnalysis() {
+  {
+    absl::MutexLock lock(&analysis_mu_);
+    analysis_done_ = true;
+  }
+  if (analysis_thread_.joinable()) analysis_thread_.join();
+}
 
 common::v1::Observation Crawl::Run() {
   const absl::Time start = absl::Now();
@@ -154,6 +235,7 @@ common::v1::Observation Crawl::Run() {
     return std::move(obs_);
   }
   home_url_ = *home;
+  analyzer_.set_home_url(home_url_);
   hosts_.insert(common::UrlHost(home_url_));
   for (const auto& h : site_.extra_hosts()) hosts_.insert(absl::AsciiStrToLower(h));
 
@@ -222,6 +304,11 @@ common::v1::Observation Crawl::Run() {
     f->set_text(tg->text);
     f->set_detail(tg->reason);
   }
+  if (o_.understand_pages) {
+    StopAnalysis();  // every queued page read
+    if (!home_base_.empty()) analyzer_.set_home_url(home_base_);
+    analyzer_.Finish(&obs_, ev_->mutable_understanding());
+  }
   ev_->set_pages_crawled(pages_crawled_);
   ev_->set_links_found(static_cast<int32_t>(targets_.size()));
   ev_->set_links_checked(checked);
@@ -282,11 +369,22 @@ void Crawl::OnPage(const std::string& url, int depth, bool home, FetchResult r) 
     ev_->mutable_home()->set_charset(text.charset);
     ev_->mutable_home()->set_charset_source(text.source);
   }
-  common::PageLinks links = common::ExtractLinks(text.utf8);
-  text.utf8.clear();
+  // One parse: with page understanding on, the DOM gives the links too.
+  common::HtmlDoc doc;
+  common::PageLinks links;
+  if (o_.understand_pages) {
+    doc = common::ParseHtmlDocument(text.utf8);
+    links = common::ExtractLinksFromDocument(doc.get());
+  } else {
+    links = common::ExtractLinks(text.utf8);
+  }
+  const std::string page_url = base;
+  if (home) home_base_ = page_url;
   if (!links.base_href.empty()) {
     if (auto b = common::ResolveUrl(base, links.base_href); b.ok()) base = *b;
   }
+  if (o_.understand_pages && doc != nullptr) Analyze({page_url, base, std::move(doc)});
+  text.utf8.clear();
   common::UrlResolver resolver(base);
   if (links.nofollow) return;
   for (const auto& l : links.links) OnLink(base, depth, l, resolver);
@@ -483,8 +581,8 @@ std::string CalendarPattern(const std::string& pq) {
 common::v1::Observation CrawlSite(const common::v1::Site& site, const std::string& as_of,
                                   const CrawlOptions& options, LinkCache* cache,
                                   common::FetchObserver* fetch_observer,
-                                  CrawlObserver* crawl_observer) {
-  Crawl crawl(site, as_of, options, cache, fetch_observer);
+                                  CrawlObserver* crawl_observer, const common::v1::Unit* unit) {
+  Crawl crawl(site, as_of, options, cache, fetch_observer, unit);
   common::v1::Observation o = crawl.Run();
   if (crawl_observer != nullptr) {
     crawl_observer->OnCrawlDone(o.site().pages_crawled(), o.site().crawl_seconds());

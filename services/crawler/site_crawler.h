@@ -15,6 +15,8 @@
 #include "absl/container/flat_hash_map.h"
 #include "absl/time/time.h"
 #include "common/http/fetch_engine.h"
+#include "common/text/content_checker.h"
+#include "services/crawler/column_categories.h"
 #include "govinspect/common/v1/observation.pb.h"
 #include "govinspect/common/v1/registry.pb.h"
 
@@ -40,6 +42,11 @@ struct CrawlOptions {
   int max_query_variants_per_path = 5000; // distinct query strings per path
   int max_param_sets_per_path = 16;       // distinct sets of parameter names per path
   int max_calendar_pages = 24;            // date-named pages ("/cal/2020-06") per pattern
+  // Page understanding (columns, freshness, content, interaction, surveys, identity, service;
+  // docs/crawler.md). Null tables/checkers mean the compiled-in defaults.
+  bool understand_pages = true;
+  const ColumnCategories* column_categories = nullptr;
+  const common::ContentChecker* content_checker = nullptr;
 };
 
 // Results of external link checks shared by every crawl of a round (e.g. in Redis).
@@ -72,10 +79,13 @@ class CrawlObserver {
 // is the round's YYYY-MM-DD (for the calendar trap guard; may be empty). `fetch_observer`
 // receives every fetch (metrics). Never fails: a site whose home page does not open is
 // reported with the home fetch's error in the evidence.
+// `unit` (may be null) is the site's unit: no 办事服务 is reported only for units with
+// public-service duties (null = assumed to have them).
 common::v1::Observation CrawlSite(const common::v1::Site& site, const std::string& as_of,
                                   const CrawlOptions& options, LinkCache* cache,
                                   common::FetchObserver* fetch_observer,
-                                  CrawlObserver* crawl_observer = nullptr);
+                                  CrawlObserver* crawl_observer = nullptr,
+                                  const common::v1::Unit* unit = nullptr);
 
 // What a link target is, by tag and extension.
 enum class TargetKind { kPage, kImage, kAttachment, kResource };

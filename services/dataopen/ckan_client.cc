@@ -2,6 +2,7 @@
 
 #include <chrono>
 #include <exception>
+#include <limits>
 #include <mutex>
 #include <set>
 #include <thread>
@@ -38,14 +39,26 @@ int64_t Int(const json& j, const char* key) {
   if (!j.is_object()) return -1;
   auto it = j.find(key);
   if (it == j.end()) return -1;
+  if (it->is_number_unsigned()) {
+    const uint64_t v = it->get<uint64_t>();
+    return v <= static_cast<uint64_t>(std::numeric_limits<int64_t>::max()) ? static_cast<int64_t>(v)
+                                                                            : -1;
+  }
   if (it->is_number_integer()) return it->get<int64_t>();
-  if (it->is_number_float()) return static_cast<int64_t>(it->get<double>());
+  if (it->is_number_float()) {
+    // Converting a double outside int64's range is undefined: such a number is unreadable.
+    const double v = it->get<double>();
+    return v > -9.2e18 && v < 9.2e18 ? static_cast<int64_t>(v) : -1;
+  }
   if (it->is_string()) {
     int64_t v = 0;
     if (absl::SimpleAtoi(absl::StripAsciiWhitespace(it->get<std::string>()), &v)) return v;
   }
   return -1;
 }
+
+// A declared update period longer than this (a century) is not a frequency: unknown.
+constexpr int64_t kMaxPeriodDays = 36525;
 
 bool Bool(const json& j, const char* key) {
   if (!j.is_object()) return false;
@@ -102,7 +115,7 @@ absl::StatusOr<CkanPackage> ParsePackage(const json& j) {
         if (absl::SimpleAtoi(absl::StripAsciiWhitespace(it->second), &v)) days = v;
       }
     }
-    if (days > 0) p.update_frequency_days = static_cast<int>(days);
+    if (days > 0 && days <= kMaxPeriodDays) p.update_frequency_days = static_cast<int>(days);
   }
   p.update_frequency = Str(j, "update_frequency");
   for (const char* k : {"update_frequency", "frequency", "accrual_periodicity",
@@ -172,6 +185,23 @@ std::string FetchLabel(const common::FetchResult& r) {
   }
 }
 
+// No CKAN answer nests deeper. A deeper document is refused while parsing: copying or printing
+// it (error objects are copied and dumped) recurses once per level and overflows the stack.
+constexpr int kMaxJsonDepth = 64;
+
+json ParseJson(const std::string& body, bool* too_deep) {
+  *too_deep = false;
+  json::parser_callback_t check = [too_deep](int depth, json::parse_event_t event, json&) {
+    if (depth > kMaxJsonDepth && (event == json::parse_event_t::object_start ||
+                                  event == json::parse_event_t::array_start)) {
+      *too_deep = true;
+      return false;  // drop it (its content is still read, but not kept)
+    }
+    return true;
+  };
+  return json::parse(body, check, /*allow_exceptions=*/false);
+}
+
 // Result label and status of one API answer.
 struct Classified {
   std::string label;
@@ -193,9 +223,12 @@ Classified Classify(const common::FetchResult& r, const std::string& action) {
     return c;
   }
   const bool server_error = r.http_status >= 500 || r.http_status == 429;
-  json doc = json::parse(r.body, nullptr, /*allow_exceptions=*/false);
-  if (doc.is_discarded() || !doc.is_object()) {
-    std::string kind = LooksLikeHtml(r.body, r.content_type) ? "an HTML page" : "malformed JSON";
+  bool too_deep = false;
+  json doc = ParseJson(r.body, &too_deep);
+  if (too_deep || doc.is_discarded() || !doc.is_object()) {
+    std::string kind = too_deep ? absl::StrCat("JSON nested more than ", kMaxJsonDepth, " levels")
+                       : LooksLikeHtml(r.body, r.content_type) ? "an HTML page"
+                                                                : "malformed JSON";
     std::string what = absl::StrCat(action, ": HTTP ", r.http_status, " answered with ", kind,
                                     " instead of a CKAN response");
     if (server_error) {
@@ -277,7 +310,7 @@ int UpdatePeriodDays(const std::string& frequency) {
   std::string f(absl::StripAsciiWhitespace(frequency));
   if (f.empty()) return -1;
   int64_t n = 0;
-  if (absl::SimpleAtoi(f, &n)) return n > 0 ? static_cast<int>(n) : -1;
+  if (absl::SimpleAtoi(f, &n)) return n > 0 && n <= kMaxPeriodDays ? static_cast<int>(n) : -1;
   // DCAT / purl frequency URIs: take the last path segment.
   if (absl::StartsWith(f, "http://") || absl::StartsWith(f, "https://")) {
     f = f.substr(f.rfind('/') + 1);
@@ -288,14 +321,16 @@ int UpdatePeriodDays(const std::string& frequency) {
   absl::ConsumePrefix(&iso, "r/");
   if (absl::ConsumePrefix(&iso, "p") && iso.size() >= 2) {
     int64_t k = 0;
-    if (absl::SimpleAtoi(iso.substr(0, iso.size() - 1), &k) && k > 0) {
+    if (absl::SimpleAtoi(iso.substr(0, iso.size() - 1), &k) && k > 0 && k <= kMaxPeriodDays) {
+      int64_t days = -1;
       switch (iso.back()) {
-        case 'd': return static_cast<int>(k);
-        case 'w': return static_cast<int>(7 * k);
-        case 'm': return static_cast<int>(k == 3 ? 91 : k == 6 ? 182 : 30 * k);
-        case 'y': return static_cast<int>(365 * k);
+        case 'd': days = k; break;
+        case 'w': days = 7 * k; break;
+        case 'm': days = k == 3 ? 91 : k == 6 ? 182 : 30 * k; break;
+        case 'y': days = 365 * k; break;
         default: break;
       }
+      if (days > 0) return days <= kMaxPeriodDays ? static_cast<int>(days) : -1;
     }
   }
   if (absl::StrContains(f, "不定期") || lower == "irregular" || lower == "unknown") return -1;

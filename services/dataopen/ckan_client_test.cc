@@ -336,5 +336,58 @@ TEST(UpdatePeriodDaysTest, KnownForms) {
   EXPECT_EQ(UpdatePeriodDays("whenever"), -1);
 }
 
+// Found by fuzz/ckan_json_fuzzer.cc (fuzz/regressions/ckan_json/): numbers a portal may send
+// that do not fit. A period of 4294967296 days became 0 (int truncation), 7 × a huge ISO count
+// overflowed (undefined behaviour), and a float count beyond int64 was converted (undefined).
+TEST(UpdatePeriodDaysTest, OutOfRangeNumbersAreUnknown) {
+  EXPECT_EQ(UpdatePeriodDays("4294967296"), -1);
+  EXPECT_EQ(UpdatePeriodDays("9223372036854775807"), -1);
+  EXPECT_EQ(UpdatePeriodDays("P2000000000000000000W"), -1);
+  EXPECT_EQ(UpdatePeriodDays("R/P3000000000D"), -1);
+  EXPECT_EQ(UpdatePeriodDays("P200Y"), -1);
+  EXPECT_EQ(UpdatePeriodDays("36525"), 36525);
+  EXPECT_EQ(UpdatePeriodDays("P100Y"), 36500);
+}
+
+TEST_F(CkanClientTest, OutOfRangeNumbersInAnswersAreUnreadable) {
+  transport_.On("package_show", [](const Query&) {
+    return Answer(200, R"({"success": true, "result": {"name": "zs-gov-budget",
+      "update_frequency_days": 4294967296, "update_frequency": "每月"}})");
+  });
+  auto p = client_.PackageShow("zs-gov-budget");
+  ASSERT_THAT(p, IsOk());
+  EXPECT_EQ(p->update_frequency_days, -1);  // not 0: the declared text is used instead
+  transport_.On("datastore_search", [](const Query&) {
+    return Answer(200, R"({"success": true, "result": {"total": 1e300}})");
+  });
+  EXPECT_THAT(client_.DatastoreTotal("r1"), StatusIs(absl::StatusCode::kDataLoss));
+  transport_.On("datastore_search", [](const Query&) {
+    return Answer(200, R"({"success": true, "result": {"total": 18446744073709551615}})");
+  });
+  EXPECT_THAT(client_.DatastoreTotal("r1"), StatusIs(absl::StatusCode::kDataLoss));
+  transport_.On("datastore_search", [](const Query&) {
+    return Answer(200, R"({"success": true, "result": {"total": 1.2e3}})");
+  });
+  EXPECT_EQ(*client_.DatastoreTotal("r1"), 1200);
+}
+
+// Found while fuzzing (fuzz/ckan_json_fuzzer.cc with a deep input): an error object nested
+// 100,000 levels deep was copied and printed recursively and overflowed the stack.
+TEST_F(CkanClientTest, DeeplyNestedAnswersAreMalformedNotACrash) {
+  const std::string deep = std::string(100000, '[') + std::string(100000, ']');
+  transport_.On("package_show", [&](const Query&) {
+    return Answer(409, absl::StrCat(R"({"success": false, "error": {"__type": "Validation Error", "id": )",
+                                    deep, "}}"));
+  });
+  EXPECT_THAT(client_.PackageShow("x"),
+              StatusIs(absl::StatusCode::kDataLoss, HasSubstr("nested more than 64 levels")));
+  // Ordinary nesting is fine.
+  transport_.On("package_show", [&](const Query&) {
+    return Answer(200, absl::StrCat(R"({"success": true, "result": {"name": "x", "extras": )",
+                                    std::string(30, '['), std::string(30, ']'), "}}"));
+  });
+  EXPECT_THAT(client_.PackageShow("x"), IsOk());
+}
+
 }  // namespace
 }  // namespace govinspect::dataopen

@@ -1,6 +1,7 @@
 #include "services/newmedia/http_platform_adapter.h"
 
 #include <algorithm>
+#include <limits>
 #include <utility>
 
 #include "absl/strings/ascii.h"
@@ -28,8 +29,17 @@ int64_t Int(const json& j, const char* key) {
   if (!j.is_object()) return -1;
   auto it = j.find(key);
   if (it == j.end()) return -1;
+  if (it->is_number_unsigned()) {
+    const uint64_t v = it->get<uint64_t>();
+    return v <= static_cast<uint64_t>(std::numeric_limits<int64_t>::max()) ? static_cast<int64_t>(v)
+                                                                            : -1;
+  }
   if (it->is_number_integer()) return it->get<int64_t>();
-  if (it->is_number_float()) return static_cast<int64_t>(it->get<double>());
+  if (it->is_number_float()) {
+    // Converting a double outside int64's range is undefined: such a number is unreadable.
+    const double v = it->get<double>();
+    return v > -9.2e18 && v < 9.2e18 ? static_cast<int64_t>(v) : -1;
+  }
   return -1;
 }
 

@@ -76,6 +76,23 @@ TEST(HttpPlatformAdapterTest, ParsesAnAccount) {
   EXPECT_THAT(f.getter.urls, ElementsAre("http://api.wechat.sim/v1/accounts/gh_1a2b"));
 }
 
+// Found by fuzz/platform_json_fuzzer.cc (fuzz/regressions/platform_json/): a float post_count
+// beyond int64 was converted to int64 (undefined behaviour); it is unreadable (-1) instead.
+TEST(HttpPlatformAdapterTest, OutOfRangePostCountIsUnknown) {
+  for (const char* count : {"5.33333e+45", "-1e19", "18446744073709551615"}) {
+    std::string body = kAccount;
+    body.replace(body.find("57"), 2, count);
+    Fixture f({Answer(200, body)});
+    auto a = f.adapter.GetAccount("gh_1a2b");
+    ASSERT_TRUE(a.ok()) << a.status();
+    EXPECT_EQ(a->post_count, -1) << count;
+  }
+  std::string body = kAccount;
+  body.replace(body.find("57"), 2, "5.7e1");
+  Fixture f({Answer(200, body)});
+  EXPECT_EQ(f.adapter.GetAccount("gh_1a2b")->post_count, 57);
+}
+
 TEST(HttpPlatformAdapterTest, RetriesTransientFailuresWithBackoff) {
   Fixture f({Answer(503, "{}"), Failure(common::v1::FETCH_ERROR_RESET), Answer(200, kAccount)});
   auto a = f.adapter.GetAccount("gh_1a2b");

@@ -17,6 +17,7 @@
 #include "google/protobuf/io/tokenizer.h"
 #include "google/protobuf/io/zero_copy_stream_impl_lite.h"
 #include "google/protobuf/text_format.h"
+#include "common/text/utf8.h"
 #include "services/scoring/finding_kinds.h"
 
 namespace govinspect::scoring {
@@ -85,7 +86,31 @@ std::string Stem(const std::string& file) {
   return dot == std::string::npos ? base : base.substr(0, dot);
 }
 
+// "file:line:column: not valid UTF-8" for the first byte that is not part of a well-formed UTF-8
+// sequence, or OK. TextFormat does not check: a ruleset string with such bytes would make every
+// message that carries it (scorecards, reports) fail to parse.
+absl::Status CheckUtf8(const RulesetSource& source) {
+  const std::string& t = source.text;
+  int line = 1;
+  size_t line_start = 0;
+  for (size_t i = 0; i < t.size();) {
+    const size_t len = common::Utf8SequenceLength(t, i);
+    if (len == 0) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          source.file, ":", line, ":", i - line_start + 1,
+          ": not valid UTF-8 (rulesets are UTF-8 text; saved as GBK?)"));
+    }
+    if (t[i] == '\n') {
+      ++line;
+      line_start = i + 1;
+    }
+    i += len;
+  }
+  return absl::OkStatus();
+}
+
 absl::StatusOr<ParsedFile> ParseFile(const RulesetSource& source) {
+  if (absl::Status utf8 = CheckUtf8(source); !utf8.ok()) return utf8;
   ParsedFile out;
   out.file = source.file;
   Collector collector(source.file);

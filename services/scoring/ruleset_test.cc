@@ -85,6 +85,21 @@ indicators {
 }
 )pb";
 
+// Found by fuzz/ruleset_fuzzer.cc (fuzz/regressions/ruleset/): TextFormat took strings that are
+// not UTF-8, and every scorecard carrying them then failed to parse on the other side.
+TEST(RulesetTest, TextThatIsNotUtf8IsRejectedNamingTheLine) {
+  std::string text = kGood;
+  const size_t at = text.find("任一");
+  ASSERT_NE(at, std::string::npos);
+  text[at + 2] = '\xFF';  // 任 cut short
+  auto r = ParseRuleset({"rulesets/t.textproto", text});
+  EXPECT_THAT(r, StatusIs(absl::StatusCode::kInvalidArgument,
+                          AllOf(HasSubstr("rulesets/t.textproto:9:"), HasSubstr("not valid UTF-8"))));
+  std::string gbk = "name: \"t\"\n# \xB2\xE2\xCA\xD4 (GBK in a comment)\n";
+  EXPECT_THAT(ParseRuleset({"rulesets/t.textproto", gbk}),
+              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("t.textproto:2:3: not valid")));
+}
+
 TEST(RulesetTest, MinimalRulesetParses) {
   auto r = ParseRuleset({"rulesets/t.textproto", kGood});
   ASSERT_TRUE(r.ok()) << r.status();

@@ -129,7 +129,8 @@ struct CommandSpec {
 
 constexpr CommandSpec kCommands[] = {
     {"registry", "import", "DIR", 1, 1, "validate-only",
-     "import a registry bundle (units.csv, sites.csv, accounts.csv, portals.csv)"},
+     "import a registry bundle (units.csv, sites.csv, accounts.csv, portals.csv, "
+     "site_overrides.csv)"},
     {"registry", "list", "units|sites|accounts|portals", 1, 1, "unit page-size page-token all",
      "list the registry (--unit filters sites and accounts)"},
     {"round", "start", "", 0, 0, "!as-of ruleset id name unit kinds request-id watch",
@@ -899,7 +900,11 @@ Cli::Result Cli::RegistryImport(const Invocation& inv) {
   }
   out_ << (response.imported() ? "已导入：" : "校验通过（未导入）：") << "单位 "
        << response.unit_count() << " 个，网站 " << response.site_count() << " 个，新媒体账号 "
-       << response.account_count() << " 个，开放数据平台 " << response.portal_count() << " 个\n";
+       << response.account_count() << " 个，开放数据平台 " << response.portal_count() << " 个";
+  if (response.site_override_count() > 0) {
+    out_ << "，网站覆盖规则 " << response.site_override_count() << " 条";
+  }
+  out_ << "\n";
   return kExitOk;
 }
 

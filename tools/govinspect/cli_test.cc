@@ -85,6 +85,9 @@ class FakeRegistry final : public v1::RegistryService::Service {
     resp->set_site_count(3);
     resp->set_account_count(3);
     resp->set_portal_count(1);
+    for (const auto& f : req->files()) {
+      if (f.file_name() == "site_overrides.csv") resp->set_site_override_count(4);
+    }
     resp->set_imported(!req->validate_only());
     return grpc::Status::OK;
   }
@@ -477,10 +480,11 @@ class CliTest : public ::testing::Test {
 
 const std::string kExampleRegistry = std::string(GOVINSPECT_SOURCE_DIR) + "/docs/examples/registry";
 
-TEST_F(CliTest, RegistryImportSendsTheFourFiles) {
+TEST_F(CliTest, RegistryImportSendsTheFiveFiles) {
   RunResult r = Run({"registry", "import", kExampleRegistry});
   ASSERT_EQ(r.code, 0) << r.err;
-  EXPECT_THAT(r.out, HasSubstr("已导入：单位 3 个，网站 3 个，新媒体账号 3 个，开放数据平台 1 个"));
+  EXPECT_THAT(r.out, HasSubstr("已导入：单位 3 个，网站 3 个，新媒体账号 3 个，开放数据平台 1 个，"
+                               "网站覆盖规则 4 条\n"));
   v1::ImportRegistryRequest req = registry_.last_import();
   EXPECT_FALSE(req.validate_only());
   std::vector<std::string> names;
@@ -488,7 +492,8 @@ TEST_F(CliTest, RegistryImportSendsTheFourFiles) {
     names.push_back(f.file_name());
     EXPECT_EQ(f.content(), ReadFile(kExampleRegistry + "/" + f.file_name())) << f.file_name();
   }
-  EXPECT_THAT(names, ElementsAre("units.csv", "sites.csv", "accounts.csv", "portals.csv"));
+  EXPECT_THAT(names, ElementsAre("units.csv", "sites.csv", "accounts.csv", "portals.csv",
+                                 "site_overrides.csv"));
 }
 
 TEST_F(CliTest, RegistryImportValidateOnly) {
@@ -525,6 +530,8 @@ TEST_F(CliTest, RegistryImportOfOnlyUnitsSendsOneFile) {
   ASSERT_EQ(r.code, 0) << r.err;
   ASSERT_EQ(registry_.last_import().files_size(), 1);
   EXPECT_EQ(registry_.last_import().files(0).file_name(), "units.csv");
+  // No overrides, no mention of them.
+  EXPECT_THAT(r.out, Not(HasSubstr("覆盖规则")));
 }
 
 TEST_F(CliTest, RegistryImportOfMissingDirectoryIsNotFound) {

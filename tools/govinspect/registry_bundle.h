@@ -12,10 +12,10 @@ namespace govinspect::cli {
 
 // The bundle's file names, in the order they are sent.
 inline constexpr const char* kBundleFiles[] = {"units.csv", "sites.csv", "accounts.csv",
-                                               "portals.csv"};
+                                               "portals.csv", "site_overrides.csv"};
 
-// Reads units.csv (required) and sites.csv, accounts.csv, portals.csv (each optional) from
-// `dir`. The bytes are sent as they are; the coordinator validates the content.
+// Reads units.csv (required) and sites.csv, accounts.csv, portals.csv, site_overrides.csv (each
+// optional) from `dir`. The bytes are sent as they are; the coordinator validates the content.
 // Returns NOT_FOUND if `dir` is not a directory; INVALID_ARGUMENT if units.csv is missing or if
 // the directory holds other *.csv files (a misnamed file would otherwise be silently skipped);
 // RESOURCE_EXHAUSTED if a file is over 64 MiB; UNKNOWN for read errors.

@@ -10,6 +10,7 @@
 #include <chrono>
 #include <cstdio>
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -32,7 +33,7 @@ constexpr char kUsage[] =
     "  simprovince generate --seed N --as-of YYYY-MM-DD --profile tiny|city|province --out DIR [--rate NAME=X]...\n"
     "  simprovince serve DIR [--listen 127.0.0.1:0] [--threads N] [--hang-ms MS] [--fault HOST:SPEC]...\n"
     "  simprovince export-site DIR --site SITE_ID --out WWWDIR\n"
-    "  simprovince score-detection --truth T --observations O [--output table|json]\n";
+    "  simprovince score-detection --truth T --observations O [--scorecards S] [--output table|json]\n";
 
 struct Args {
   std::vector<std::string> positional;
@@ -188,10 +189,23 @@ int ScoreCmd(const Args& a) {
   if (oj.is_discarded()) return Fail(absl::InvalidArgumentError("--observations is not valid JSON"));
   absl::StatusOr<DetectionScore> s = ScoreDetection(tj, oj);
   if (!s.ok()) return Fail(s.status());
+  std::optional<VerdictScore> v;
+  if (!a.Get("scorecards").empty()) {
+    absl::StatusOr<std::string> c = ReadFile(a.Get("scorecards"));
+    if (!c.ok()) return Fail(c.status());
+    nlohmann::json cj = nlohmann::json::parse(*c, nullptr, false);
+    if (cj.is_discarded()) return Fail(absl::InvalidArgumentError("--scorecards is not valid JSON"));
+    absl::StatusOr<VerdictScore> vs = ScoreVerdicts(tj, cj);
+    if (!vs.ok()) return Fail(vs.status());
+    v = *std::move(vs);
+  }
   if (a.Get("output", "table") == "json") {
-    std::printf("%s\n", s->ToJson().dump(2).c_str());
+    nlohmann::json j = s->ToJson();
+    if (v) j["verdicts"] = v->ToJson();
+    std::printf("%s\n", j.dump(2).c_str());
   } else {
     std::fputs(s->ToTable().c_str(), stdout);
+    if (v) std::fputs(v->ToTable().c_str(), stdout);
   }
   return 0;
 }

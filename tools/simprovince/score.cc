@@ -162,4 +162,72 @@ std::string DetectionScore::ToTable() const {
   return out;
 }
 
+absl::StatusOr<VerdictScore> ScoreVerdicts(const nlohmann::json& truth, const nlohmann::json& scorecards) {
+  using nlohmann::json;
+  if (!truth.is_object() || !truth.contains("targets") || !truth["targets"].is_array()) {
+    return absl::InvalidArgumentError("truth: no \"targets\" array");
+  }
+  const json* cards = &scorecards;
+  if (scorecards.is_object() && scorecards.contains("scorecards")) cards = &scorecards["scorecards"];
+  if (!cards->is_array()) return absl::InvalidArgumentError("scorecards: no \"scorecards\" array");
+  std::map<std::string, const json*> by_target;
+  for (const json& c : *cards) {
+    if (c.is_object() && c.contains("target") && c["target"].is_string()) by_target[c["target"].get<std::string>()] = &c;
+  }
+  VerdictScore out;
+  for (const json& t : truth["targets"]) {
+    if (!t.contains("expected") || !t.contains("target")) continue;
+    const std::string type = t.value("type", "");
+    if (type == "account" && !t.value("in_registry", true)) continue;  // unfiled: not a scored target
+    const std::string target = t["target"].get<std::string>();
+    const json& e = t["expected"];
+    std::set<std::string> want;
+    for (const json& v : e.value("veto_indicators", json::array())) want.insert(v.get<std::string>());
+    const std::string result = e.value("result", "");
+    VerdictScore::Tally& tally = out.by_type[type];
+    ++tally.total;
+    auto it = by_target.find(target);
+    std::set<std::string> got;
+    std::string verdict = "(no scorecard)";
+    if (it != by_target.end()) {
+      verdict = it->second->value("verdict", "VERDICT_UNSPECIFIED");
+      for (const json& v : it->second->value("vetoes", json::array())) {
+        if (v.contains("indicator")) got.insert(v["indicator"].get<std::string>());
+      }
+    }
+    bool ok = it != by_target.end() && got == want;
+    if (ok) {
+      if (result == "pass") ok = verdict == "PASS";
+      else if (result == "fail") ok = verdict == "FAIL";
+      else if (result == "not_applicable") ok = verdict == "NOT_APPLICABLE";
+    }
+    if (ok) {
+      ++tally.matched;
+    } else {
+      out.mismatches.push_back({{"target", target},
+                                {"expected_result", result},
+                                {"expected_vetoes", want},
+                                {"verdict", verdict},
+                                {"vetoes", got}});
+    }
+  }
+  return out;
+}
+
+nlohmann::json VerdictScore::ToJson() const {
+  nlohmann::json j;
+  for (const auto& [type, t] : by_type) j["by_type"][type] = {{"matched", t.matched}, {"total", t.total}};
+  j["mismatches"] = mismatches;
+  return j;
+}
+
+std::string VerdictScore::ToTable() const {
+  std::string out = "\nverdicts (veto set and pass/fail vs truth)\n";
+  for (const auto& [type, t] : by_type) {
+    out += absl::StrFormat("%-10s %5d of %5d match\n", type, t.matched, t.total);
+  }
+  for (const auto& m : mismatches) out += "mismatch " + m.dump() + "\n";
+  return out;
+}
+
 }  // namespace govinspect::simprovince

@@ -36,6 +36,24 @@ struct DetectionScore {
 
 absl::StatusOr<DetectionScore> ScoreDetection(const nlohmann::json& truth, const nlohmann::json& observations);
 
+// Verdicts: the scorecards of a round (`govinspect scores list ROUND --output json`) against the
+// truth's expected outcome per site and account: the same set of veto indicators, and the
+// verdict the truth implies (pass → PASS, fail → FAIL, not_applicable → NOT_APPLICABLE; a portal
+// without vetoes is scored, so only its veto set is compared).
+struct VerdictScore {
+  struct Tally {
+    int matched = 0;
+    int total = 0;
+  };
+  std::map<std::string, Tally> by_type;  // site, account
+  std::vector<nlohmann::json> mismatches;
+
+  nlohmann::json ToJson() const;
+  std::string ToTable() const;
+};
+
+absl::StatusOr<VerdictScore> ScoreVerdicts(const nlohmann::json& truth, const nlohmann::json& scorecards);
+
 }  // namespace govinspect::simprovince
 
 #endif  // GOVINSPECT_TOOLS_SIMPROVINCE_SCORE_H_

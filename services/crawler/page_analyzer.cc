@@ -1,0 +1,686 @@
+#include "services/crawler/page_analyzer.h"
+
+#include <libxml/HTMLparser.h>
+#include <libxml/parser.h>
+#include <libxml/tree.h>
+#include <strings.h>
+
+#include <algorithm>
+#include <map>
+#include <mutex>
+#include <set>
+
+#include "absl/strings/ascii.h"
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "common/html/link_extractor.h"
+#include "common/text/date_parser.h"
+#include "common/url/url.h"
+#include "services/crawler/page_overrides.h"
+
+namespace govinspect::crawler {
+namespace {
+
+constexpr size_t kMaxItemText = 400;   // a "list item" longer than this is a block, not an item
+constexpr size_t kMaxPageText = 512 * 1024;
+constexpr int kMaxNodes = 200000;
+
+// libxml2's HTML parser gives tag names in lowercase.
+bool Is(const xmlNode* n, const char* tag) {
+  return n->type == XML_ELEMENT_NODE && n->name != nullptr && n->name[0] == static_cast<unsigned char>(tag[0]) &&
+         strcmp(reinterpret_cast<const char*>(n->name), tag) == 0;
+}
+
+std::string Attr(const xmlNode* n, const char* name) {
+  for (const xmlAttr* a = n->properties; a != nullptr; a = a->next) {
+    if (strcasecmp(reinterpret_cast<const char*>(a->name), name) == 0) {
+      xmlChar* v = xmlNodeGetContent(reinterpret_cast<const xmlNode*>(a));
+      std::string s = v != nullptr ? reinterpret_cast<const char*>(v) : "";
+      xmlFree(v);
+      return s;
+    }
+  }
+  return "";
+}
+
+bool Skipped(const xmlNode* n) {
+  return Is(n, "script") || Is(n, "style") || Is(n, "noscript") || Is(n, "select") || Is(n, "option") ||
+         Is(n, "textarea") || Is(n, "template") || n->type == XML_COMMENT_NODE;
+}
+
+bool IsSpaceByte(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f'; }
+
+// Appends the visible text of `n` with runs of whitespace collapsed to one space.
+void AppendText(const xmlNode* n, std::string* out, size_t limit, int depth = 0) {
+  if (out->size() >= limit || depth > 200) return;
+  for (const xmlNode* c = n; c != nullptr; c = c->next) {
+    if (out->size() >= limit) return;
+    if (c->type == XML_TEXT_NODE || c->type == XML_CDATA_SECTION_NODE) {
+      const char* t = reinterpret_cast<const char*>(c->content);
+      if (t == nullptr) continue;
+      for (; *t != '\0' && out->size() < limit; ++t) {
+        if (IsSpaceByte(*t)) {
+          if (!out->empty() && out->back() != ' ') out->push_back(' ');
+        } else {
+          out->push_back(*t);
+        }
+      }
+    } else if (c->type == XML_ELEMENT_NODE && !Skipped(c)) {
+      const bool block = !(Is(c, "a") || Is(c, "span") || Is(c, "em") || Is(c, "strong") || Is(c, "b") ||
+                           Is(c, "i") || Is(c, "font") || Is(c, "label"));
+      if (block && !out->empty() && out->back() != ' ') out->push_back(' ');
+      AppendText(c->children, out, limit, depth + 1);
+      if (block && !out->empty() && out->back() != ' ') out->push_back(' ');
+    }
+  }
+}
+
+std::string TextOf(const xmlNode* n, size_t limit = 4096) {
+  std::string s;
+  if (n == nullptr) return s;
+  if (n->type == XML_ELEMENT_NODE) {
+    AppendText(n->children, &s, limit);
+  } else {
+    const xmlNode* saved_next = n->next;
+    (void)saved_next;
+    std::string t = n->content != nullptr ? reinterpret_cast<const char*>(n->content) : "";
+    for (char c : t) {
+      if (IsSpaceByte(c)) {
+        if (!s.empty() && s.back() != ' ') s.push_back(' ');
+      } else {
+        s.push_back(c);
+      }
+    }
+  }
+  return std::string(absl::StripAsciiWhitespace(s));
+}
+
+// Removes ASCII spaces, U+3000 and U+00A0.
+std::string Squeeze(absl::string_view s) {
+  std::string out;
+  out.reserve(s.size());
+  for (size_t i = 0; i < s.size(); ++i) {
+    const auto c = static_cast<unsigned char>(s[i]);
+    if (IsSpaceByte(static_cast<char>(c))) continue;
+    if (c == 0xE3 && i + 2 < s.size() && static_cast<unsigned char>(s[i + 1]) == 0x80 &&
+        static_cast<unsigned char>(s[i + 2]) == 0x80) {
+      i += 2;
+      continue;
+    }
+    if (c == 0xC2 && i + 1 < s.size() && static_cast<unsigned char>(s[i + 1]) == 0xA0) {
+      ++i;
+      continue;
+    }
+    out.push_back(static_cast<char>(c));
+  }
+  return out;
+}
+
+size_t Utf8Chars(absl::string_view s) {
+  size_t n = 0;
+  for (char c : s) n += (static_cast<unsigned char>(c) & 0xC0) != 0x80 ? 1 : 0;
+  return n;
+}
+
+// Canonical labels and their synonyms.
+struct LabelAlias {
+  const char* alias;
+  const char* label;
+};
+constexpr LabelAlias kLabels[] = {
+    {"留言标题", "留言标题"},   {"信件标题", "留言标题"},
+    {"留言时间", "留言时间"},   {"来信时间", "留言时间"},   {"提问时间", "留言时间"},   {"咨询时间", "留言时间"},
+    {"留言内容", "留言内容"},   {"来信内容", "留言内容"},   {"咨询内容", "留言内容"},
+    {"办理状态", "办理状态"},   {"处理状态", "办理状态"},
+    {"答复单位", "答复单位"},   {"回复单位", "答复单位"},   {"回复部门", "答复单位"},   {"答复部门", "答复单位"},
+    {"办理单位", "答复单位"},   {"答复机构", "答复单位"},
+    {"答复时间", "答复时间"},   {"回复时间", "答复时间"},   {"办结时间", "答复时间"},   {"答复日期", "答复时间"},
+    {"回复日期", "答复时间"},
+    {"答复内容", "答复内容"},   {"回复内容", "答复内容"},   {"办理结果", "答复内容"},   {"答复意见", "答复内容"},
+    {"起止时间", "起止时间"},   {"征集时间", "起止时间"},   {"征集期限", "起止时间"},   {"调查时间", "起止时间"},
+    {"征求意见时间", "起止时间"},
+    {"征集状态", "征集状态"},   {"调查状态", "征集状态"},
+    {"事项名称", "事项名称"},   {"设定依据", "设定依据"},   {"办理依据", "设定依据"},   {"申请条件", "申请条件"},
+    {"受理条件", "申请条件"},   {"办理材料", "办理材料"},   {"申请材料", "办理材料"},   {"申报材料", "办理材料"},
+    {"办理地点", "办理地点"},   {"受理地点", "办理地点"},   {"办理时间", "办理时间"},   {"受理时间", "办理时间"},
+    {"联系电话", "联系电话"},   {"咨询电话", "联系电话"},   {"办理流程", "办理流程"},   {"办事流程", "办理流程"},
+    {"成文日期", "成文日期"},   {"发文日期", "成文日期"},   {"成文时间", "成文日期"},
+    {"发布日期", "发布日期"},   {"发布时间", "发布日期"},   {"信息提供日期", "发布日期"}, {"上载日期", "发布日期"},
+    {"公开日期", "发布日期"},   {"发布机构", "发布机构"},   {"索引号", "索引号"},       {"文号", "文号"},
+};
+
+const char* Canonical(absl::string_view squeezed_label) {
+  for (const LabelAlias& a : kLabels) {
+    if (squeezed_label == a.alias) return a.label;
+  }
+  return nullptr;
+}
+
+// A block's "label：value" text runs on into the next "label：": the value stops there.
+void CutAtNextLabel(std::string* value) {
+  size_t cut = value->size();
+  for (const LabelAlias& a : kLabels) {
+    for (const char* colon : {"：", ":"}) {
+      size_t p = value->find(std::string(a.alias) + colon);
+      if (p != std::string::npos && p < cut) cut = p;
+    }
+  }
+  value->resize(cut);
+  while (!value->empty() && (value->back() == ' ')) value->pop_back();
+}
+
+absl::string_view StripColon(absl::string_view s) {
+  if (absl::EndsWith(s, "：")) s.remove_suffix(3);
+  else if (absl::EndsWith(s, ":")) s.remove_suffix(1);
+  return s;
+}
+
+constexpr absl::string_view kStatusWords[] = {"已答复", "已回复", "已办结", "办理中", "未答复", "未回复", "待答复",
+                                             "处理中", "进行中", "已结束", "已截止", "已完成"};
+
+constexpr absl::string_view kNoInfoWords[] = {"暂无信息", "暂无数据", "暂无内容", "暂无记录", "没有信息",
+                                             "无相关信息", "没有找到相关", "暂无相关"};
+
+constexpr absl::string_view kPaginationWords[] = {"下一页", "上一页", "尾页", "末页", "下页", "上页", "后页", "前页"};
+
+bool IsPaginationText(absl::string_view t) {
+  for (absl::string_view w : kPaginationWords) {
+    if (t == w) return true;
+  }
+  if (!t.empty() && t.size() <= 3 && std::all_of(t.begin(), t.end(), [](char c) { return c >= '0' && c <= '9'; })) {
+    return true;
+  }
+  return false;
+}
+
+class Analyzer {
+ public:
+  Analyzer(const PageContext& ctx, PageFacts* out)
+      : ctx_(ctx), out_(out), resolver_(ctx.url), page_host_(common::UrlHost(ctx.url)) {}
+
+  void Run(xmlDoc* doc) {
+    xmlNode* root = xmlDocGetRootElement(doc);
+    if (root == nullptr) return;
+    Walk(root, 0);
+    AppendText(root, &out_->text, kMaxPageText);
+    Finish();
+    ApplyOverrides(doc);
+  }
+
+ private:
+  std::optional<std::string> Resolve(const std::string& href) {
+    if (href.empty() || common::IsNonLink(href)) return std::nullopt;
+    auto r = resolver_.Resolve(href);
+    if (!r.ok()) return std::nullopt;
+    return *r;
+  }
+
+  void Walk(xmlNode* n, int depth) {
+    for (xmlNode* c = n; c != nullptr; c = c->next) {
+      if (++nodes_ > kMaxNodes || depth > 256) return;
+      if (c->type != XML_ELEMENT_NODE) continue;
+      if (Is(c, "script") || Is(c, "style") || Is(c, "noscript") || Is(c, "template")) continue;
+      Element(c);
+      if (!Is(c, "select")) Walk(c->children, depth + 1);
+    }
+  }
+
+  void Element(xmlNode* e) {
+    if (Is(e, "meta")) return Meta(e);
+    if (Is(e, "form")) return Form(e);
+    if (Is(e, "a")) Anchor(e);
+    if (Is(e, "img")) Image(e);
+    if (Is(e, "input")) {
+      std::string ph = Attr(e, "placeholder") + Attr(e, "value") + Attr(e, "title");
+      if (absl::StrContains(ph, "搜索") || absl::StrContains(ph, "检索") || absl::StrContains(ph, "关键")) {
+        out_->search = true;
+      }
+    }
+    ListCandidate(e);
+    Label(e);
+  }
+
+  void Meta(xmlNode* e) {
+    std::string name = Attr(e, "name");
+    if (name.empty()) return;
+    std::string lname = absl::AsciiStrToLower(name);
+    std::string content = Attr(e, "content");
+    out_->meta_names.push_back(name);
+    if (lname == "viewport") out_->viewport = true;
+    if (lname == "siteidcode") out_->meta_site_code = std::string(absl::StripAsciiWhitespace(content));
+    if (lname == "columnname") out_->meta_column_name = std::string(absl::StripAsciiWhitespace(content));
+    if (lname == "pubdate" || lname == "publishdate" || lname == "firstpublishedtime") {
+      if (auto d = common::ParseFirstDate(content, ctx_.as_of)) meta_pub_ = *d;
+    }
+  }
+
+  void Form(xmlNode* f) {
+    int text_inputs = 0;
+    bool textarea = false;
+    bool search_word = false;
+    std::string action = absl::AsciiStrToLower(Attr(f, "action"));
+    std::string cls = absl::AsciiStrToLower(Attr(f, "class") + " " + Attr(f, "id") + " " + Attr(f, "name"));
+    // Inputs and buttons inside the form.
+    std::vector<xmlNode*> stack{f->children};
+    int guard = 0;
+    while (!stack.empty() && ++guard < 2000) {
+      xmlNode* n = stack.back();
+      stack.pop_back();
+      for (; n != nullptr; n = n->next) {
+        if (n->type != XML_ELEMENT_NODE) continue;
+        if (Is(n, "input")) {
+          std::string type = absl::AsciiStrToLower(Attr(n, "type"));
+          std::string nm = absl::AsciiStrToLower(Attr(n, "name"));
+          if (type.empty() || type == "text" || type == "search") {
+            ++text_inputs;
+            if (nm == "q" || nm == "keyword" || nm == "keywords" || nm == "searchword" || nm == "wd" || nm == "kw" ||
+                nm == "query" || type == "search") {
+              search_word = true;
+            }
+          }
+          std::string v = Attr(n, "value") + Attr(n, "placeholder");
+          if (absl::StrContains(v, "搜索") || absl::StrContains(v, "检索")) search_word = true;
+        } else if (Is(n, "textarea")) {
+          textarea = true;
+        } else if (Is(n, "button")) {
+          std::string t = TextOf(n);
+          if (absl::StrContains(t, "搜索") || absl::StrContains(t, "检索") || absl::StrContains(t, "查询")) {
+            search_word = true;
+          }
+        }
+        if (n->children != nullptr) stack.push_back(n->children);
+      }
+    }
+    const bool search_action = absl::StrContains(action, "search") || absl::StrContains(action, "sou") ||
+                               absl::StrContains(action, "query") || absl::StrContains(cls, "search");
+    if (text_inputs > 0 && !textarea && (search_word || search_action)) out_->search = true;
+    if (textarea || text_inputs >= 3) out_->input_form = true;
+  }
+
+  void Anchor(xmlNode* a) {
+    std::string href = Attr(a, "href");
+    std::string text = Squeeze(TextOf(a, 256));
+    std::string title = Attr(a, "title");
+    std::string low = absl::AsciiStrToLower(href);
+    if (absl::StrContains(low, "bszs.conac.cn")) out_->footer_items |= 1u << kFooterBadge;
+    if (absl::StrContains(low, "beian.gov.cn")) out_->footer_items |= 1u << kFooterPolice;
+    if (absl::StrContains(low, "jiucuo") || absl::StrContains(low, "zhaocuo")) {
+      out_->footer_items |= 1u << kFooterErrorReport;
+    }
+    if (text == "网站地图" || text == "站点地图") out_->footer_items |= 1u << kFooterSitemap;
+    if (text.empty()) return;
+    auto url = Resolve(href);
+    if (!url) return;
+    // 结果反馈：<a>…</a> — a link introduced by words about results.
+    if (a->parent != nullptr && out_->feedback_links.size() < 20) {
+      std::string around = Squeeze(TextOf(a->parent, 300));
+      if (size_t p = around.find(text); p != std::string::npos) around.erase(p, text.size());
+      if (absl::StrContains(around, "反馈") || absl::StrContains(around, "征集结果") ||
+          absl::StrContains(around, "调查结果")) {
+        if (Utf8Chars(around) <= 20) out_->feedback_links.push_back(*url);
+      }
+    }
+    if (Utf8Chars(text) > 16) return;
+    out_->short_links.push_back({*url, text});
+    if (IsPaginationText(text)) out_->pagination.push_back(*url);
+  }
+
+  void Image(xmlNode* img) {
+    std::string alt = Attr(img, "alt") + Attr(img, "title");
+    if (absl::StrContains(alt, "党政机关")) out_->footer_items |= 1u << kFooterBadge;
+    if (absl::StrContains(alt, "找错")) out_->footer_items |= 1u << kFooterErrorReport;
+  }
+
+  // The first content anchor of an item and the dates outside it.
+  bool ReadItem(xmlNode* item, ListItem* li, bool* titled) {
+    xmlNode* anchor = nullptr;
+    std::vector<xmlNode*> stack{item->children};
+    int guard = 0;
+    while (!stack.empty() && anchor == nullptr && ++guard < 500) {
+      xmlNode* n = stack.back();
+      stack.pop_back();
+      for (; n != nullptr; n = n->next) {
+        if (Is(n, "a")) {
+          std::string href = Attr(n, "href");
+          if (!href.empty() && !common::IsNonLink(href)) {
+            anchor = n;
+            break;
+          }
+        } else if (n->type == XML_ELEMENT_NODE && n->children != nullptr) {
+          stack.push_back(n->children);
+        }
+      }
+    }
+    if (anchor == nullptr) return false;
+    auto url = Resolve(Attr(anchor, "href"));
+    if (!url) return false;
+    li->url = *url;
+    std::string all = TextOf(item, kMaxItemText + 1);
+    if (all.size() > kMaxItemText) return false;
+    std::string title = TextOf(anchor, kMaxItemText);
+    *titled = Utf8Chars(Squeeze(title)) >= 6;
+    // Dates outside the anchor's text first (titles may carry dates of their own).
+    std::string rest = all;
+    if (!title.empty()) {
+      if (size_t p = rest.find(title); p != std::string::npos) rest.replace(p, title.size(), " ");
+    }
+    std::vector<common::FoundDate> d = common::FindDates(rest, ctx_.as_of);
+    if (d.empty()) {
+      d = common::FindDates(title, ctx_.as_of);
+      if (d.size() > 1) d.erase(d.begin(), d.end() - 1);
+      // A date inside the title counts only when the title ends with it (<a>title 2020-06-18</a>).
+      if (!d.empty() && d.back().offset + d.back().length + 2 < title.size()) d.clear();
+    }
+    if (!d.empty()) {
+      li->date = d[0].day;
+      li->year_implied = d[0].year_implied;
+    }
+    if (d.size() > 1) li->end_date = d[1].day;
+    for (absl::string_view w : kStatusWords) {
+      if (absl::StrContains(rest, w)) {
+        li->status = std::string(w);
+        break;
+      }
+    }
+    return true;
+  }
+
+  void ListCandidate(xmlNode* e) {
+    // Group the element's children by tag; the largest group of item-like children is a list.
+    std::vector<std::pair<const xmlChar*, std::vector<xmlNode*>>> groups;
+    int n = 0;
+    for (xmlNode* c = e->children; c != nullptr && n < 2000; c = c->next, ++n) {
+      if (c->type != XML_ELEMENT_NODE || Skipped(c)) continue;
+      auto g = std::find_if(groups.begin(), groups.end(), [&](const auto& x) { return xmlStrEqual(x.first, c->name); });
+      if (g == groups.end()) groups.push_back({c->name, {c}});
+      else g->second.push_back(c);
+    }
+    for (auto& [tag, kids] : groups) {
+      std::vector<ListItem> items;
+      int dated = 0, titled = 0;
+      for (xmlNode* k : kids) {
+        ListItem li;
+        bool t = false;
+        if (!ReadItem(k, &li, &t)) continue;
+        if (li.date) ++dated;
+        // Titled links to other sites (ICP, police records) do not make a list of the site's own.
+        if (t && common::UrlHost(li.url) == page_host_) ++titled;
+        items.push_back(std::move(li));
+      }
+      // A list is mostly items: a group of page blocks with one dated link among them is not.
+      if (dated > 0 && static_cast<size_t>(dated) * 2 < items.size()) continue;
+      if (items.empty()) continue;
+      for (const ListItem& li : items) {
+        if (li.date && (!out_->newest_any_list || *li.date > *out_->newest_any_list)) {
+          if (*li.date <= ctx_.as_of + 1) out_->newest_any_list = li.date;
+        }
+        if (li.date && out_->all_dated_items.size() < 500 && all_urls_.insert(li.url).second) {
+          out_->all_dated_items.push_back(li);
+        }
+      }
+      // Prefer the container with more dated items; then (undated lists) more titled items.
+      // Equal counts: the later container (nested deeper, so tighter) wins.
+      const bool better = dated > 0 ? dated >= best_dated_
+                                    : best_dated_ == 0 && titled >= 3 && titled > best_titled_;
+      if (better) {
+        best_dated_ = dated;
+        best_titled_ = titled;
+        out_->items = std::move(items);
+        out_->dated_items = dated;
+      }
+    }
+    // Blank-column markers.
+    if (out_->blank.empty()) {
+      if (Is(e, "li") || Is(e, "td") || Is(e, "p") || Is(e, "div") || Is(e, "span")) {
+        if (e->children != nullptr && e->children->next == nullptr && e->children->type == XML_TEXT_NODE) {
+          std::string t = Squeeze(TextOf(e, 64));
+          for (absl::string_view w : kNoInfoWords) {
+            if (absl::StartsWith(t, w) && Utf8Chars(t) <= 12) no_info_ = true;
+          }
+          if (absl::StartsWith(t, "共0条") || absl::StartsWith(t, "共0篇") || absl::StrContains(t, "共0条记录") ||
+              absl::StrContains(t, "总数：0")) {
+            zero_items_ = true;
+          }
+        }
+      }
+      if ((Is(e, "ul") || Is(e, "ol") || Is(e, "div") || Is(e, "table") || Is(e, "tbody") || Is(e, "dl"))) {
+        std::string cls = absl::AsciiStrToLower(Attr(e, "class") + " " + Attr(e, "id"));
+        if (absl::StrContains(cls, "list") || absl::StrContains(cls, "news") || absl::StrContains(cls, "items") ||
+            absl::StrContains(cls, "lb")) {
+          bool has_child = false;
+          for (xmlNode* c = e->children; c != nullptr; c = c->next) {
+            if (c->type == XML_ELEMENT_NODE || (c->type == XML_TEXT_NODE && !TextOf(c).empty())) has_child = true;
+          }
+          if (!has_child) empty_container_ = true;
+        }
+      }
+    }
+  }
+
+  void AddField(const std::string& label, std::string value) {
+    for (const auto& [k, v] : out_->fields) {
+      if (k == label) return;
+    }
+    if (value.size() > 2000) value.resize(2000);
+    out_->fields.emplace_back(label, std::move(value));
+  }
+
+  void Label(xmlNode* e) {
+    // <th>label</th><td>value</td>, <dt>label：</dt><dd>value</dd>, <strong>label：</strong>value,
+    // and "label：value" as the start of a short block.
+    const bool label_tag = Is(e, "th") || Is(e, "td") || Is(e, "dt") || Is(e, "strong") || Is(e, "b") ||
+                           Is(e, "span") || Is(e, "label") || Is(e, "em");
+    const bool block = Is(e, "p") || Is(e, "div") || Is(e, "li") || Is(e, "td") || Is(e, "span");
+    if (!label_tag && !block) return;
+    std::string text = TextOf(e, 301);
+    if (text.empty() || text.size() > 300) return;
+    if (label_tag && Utf8Chars(text) <= 12) {
+      std::string sq(StripColon(Squeeze(text)));
+      if (const char* label = Canonical(sq)) {
+        xmlNode* next = e->next;
+        while (next != nullptr && next->type != XML_ELEMENT_NODE &&
+               (next->type != XML_TEXT_NODE || TextOf(next).empty())) {
+          next = next->next;
+        }
+        if (next != nullptr && next->type == XML_ELEMENT_NODE) {
+          AddField(label, TextOf(next, 2000));
+        } else if (next != nullptr) {
+          // Text following the label in the same parent.
+          std::string rest;
+          for (xmlNode* s = next; s != nullptr && rest.size() < 2000; s = s->next) {
+            rest += " " + TextOf(s, 2000);
+          }
+          AddField(label, std::string(absl::StripAsciiWhitespace(rest)));
+        }
+        return;
+      }
+    }
+    if (block) {
+      // "起止时间：2020年5月1日至2020年5月31日"
+      size_t colon = text.find("：");
+      size_t clen = 3;
+      if (colon == std::string::npos || colon > 40) {
+        colon = text.find(':');
+        clen = 1;
+      }
+      if (colon != std::string::npos && colon <= 40) {
+        std::string sq = Squeeze(text.substr(0, colon));
+        if (const char* label = Canonical(sq)) {
+          std::string value(absl::StripAsciiWhitespace(text.substr(colon + clen)));
+          CutAtNextLabel(&value);
+          // Stop at the next label on the same line ("发布日期：2020-06-01　来源：…").
+          size_t cut = value.find("　");
+          if (cut != std::string::npos && std::string(label) == "发布日期") value.resize(cut);
+          AddField(label, value);
+        }
+      }
+    }
+    // Several "label：value" pairs on one line (发布时间：… 来源：…): the publish date.
+    if (!inline_pub_ && text.size() < 300) {
+      for (absl::string_view l : {"发布日期", "发布时间", "信息提供日期", "上载日期", "公开日期"}) {
+        size_t p = text.find(std::string(l));
+        if (p == std::string::npos) continue;
+        absl::string_view rest = absl::string_view(text).substr(p + l.size());
+        if (absl::StartsWith(rest, "：")) rest.remove_prefix(3);
+        else if (absl::StartsWith(rest, ":")) rest.remove_prefix(1);
+        else continue;
+        rest = absl::StripLeadingAsciiWhitespace(rest);
+        auto d = common::FindDates(rest.substr(0, 40), ctx_.as_of, {.month_day = false});
+        if (!d.empty() && d[0].offset == 0) inline_pub_ = d[0].day;
+        break;
+      }
+    }
+  }
+
+  void Finish() {
+    // Publish and document dates.
+    if (meta_pub_) {
+      out_->publish_date = meta_pub_;
+    } else if (const std::string* v = out_->Field("发布日期")) {
+      out_->publish_date = common::ParseFirstDate(*v, ctx_.as_of, {.month_day = false});
+    }
+    if (!out_->publish_date && inline_pub_) out_->publish_date = inline_pub_;
+    if (const std::string* v = out_->Field("成文日期")) {
+      out_->document_date = common::ParseFirstDate(*v, ctx_.as_of, {.month_day = false});
+    }
+    if (out_->dated_items == 0 && out_->items.empty()) {
+      if (no_info_) out_->blank = "no_info_text";
+      else if (zero_items_) out_->blank = "zero_items";
+      else if (empty_container_) out_->blank = "empty_container";
+    }
+    // Identity items and statistics in the text.
+    const std::string& t = out_->text;
+    if (absl::StrContains(t, "网站标识码")) {
+      out_->footer_items |= 1u << kFooterSiteCode;
+      size_t p = t.find("网站标识码");
+      std::string code;
+      for (size_t i = p + std::string("网站标识码").size(); i < t.size() && code.size() < 20 && i < p + 40; ++i) {
+        if (t[i] >= '0' && t[i] <= '9') code.push_back(t[i]);
+        else if (!code.empty()) break;
+      }
+      out_->footer_site_code = code;
+    }
+    std::string upper = absl::AsciiStrToUpper(t);
+    if (absl::StrContains(upper, "ICP备") || absl::StrContains(upper, "ICP证")) out_->footer_items |= 1u << kFooterIcp;
+    if (absl::StrContains(t, "公网安备")) out_->footer_items |= 1u << kFooterPolice;
+    if (absl::StrContains(t, "主办单位") || absl::StrContains(t, "主办：") || absl::StrContains(t, "主办:")) {
+      out_->footer_items |= 1u << kFooterSponsor;
+    }
+    if (absl::StrContains(t, "我为政府网站找错")) out_->footer_items |= 1u << kFooterErrorReport;
+    if ((absl::StrContains(t, "答复率") || absl::StrContains(t, "回复率") || absl::StrContains(t, "办结率")) &&
+        (absl::StrContains(t, "留言") || absl::StrContains(t, "来信") || absl::StrContains(t, "信件"))) {
+      out_->message_statistics = true;
+    }
+    // The newest year written as "YYYY年".
+    const int ref_year = static_cast<int>(ctx_.as_of.year());
+    for (size_t p = t.find("年"); p != std::string::npos; p = t.find("年", p + 1)) {
+      if (p < 4) continue;
+      bool digits = true;
+      int y = 0;
+      for (size_t i = p - 4; i < p; ++i) {
+        if (t[i] < '0' || t[i] > '9') digits = false;
+        else y = y * 10 + (t[i] - '0');
+      }
+      if (!digits || (p >= 5 && t[p - 5] >= '0' && t[p - 5] <= '9')) continue;
+      if (y >= 1949 && y <= ref_year) out_->newest_year = std::max(out_->newest_year, y);
+    }
+  }
+
+  void ApplyOverrides(xmlDoc* doc) {
+    if (ctx_.overrides == nullptr || ctx_.overrides->pages_size() == 0) return;
+    const common::v1::PageOverride* o = FindPageOverride(*ctx_.overrides, common::UrlPathAndQuery(ctx_.url));
+    if (o == nullptr) return;
+    if (!o->list_items_xpath().empty()) {
+      auto items = SelectListItems(doc, o->list_items_xpath(), o->date_xpath());
+      if (items.ok()) {
+        out_->items.clear();
+        out_->dated_items = 0;
+        for (const OverrideListItem& it : *items) {
+          ListItem li;
+          auto url = Resolve(it.href);
+          if (!url) continue;
+          li.url = *url;
+          auto d = common::FindDates(it.date_text, ctx_.as_of);
+          if (!d.empty()) li.date = d[0].day;
+          if (d.size() > 1) li.end_date = d[1].day;
+          for (absl::string_view w : kStatusWords) {
+            if (absl::StrContains(it.date_text, w)) li.status = std::string(w);
+          }
+          if (li.date) {
+            ++out_->dated_items;
+            if (!out_->newest_any_list || *li.date > *out_->newest_any_list) out_->newest_any_list = li.date;
+          }
+          out_->items.push_back(std::move(li));
+        }
+        if (!out_->items.empty()) out_->blank.clear();
+      }
+    } else if (!o->date_xpath().empty()) {
+      auto text = SelectText(doc, o->date_xpath());
+      if (text.ok()) {
+        if (auto d = common::ParseFirstDate(*text, ctx_.as_of, {.month_day = false})) out_->publish_date = d;
+      }
+    }
+    if (!o->field_label_xpath().empty()) {
+      auto fields = SelectFields(doc, o->field_label_xpath());
+      if (fields.ok()) {
+        for (const auto& [label, value] : *fields) {
+          const char* canon = Canonical(Squeeze(label));
+          std::string key = canon != nullptr ? canon : Squeeze(label);
+          bool replaced = false;
+          for (auto& [k, v] : out_->fields) {
+            if (k == key) {
+              v = value;
+              replaced = true;
+            }
+          }
+          if (!replaced) out_->fields.emplace_back(key, value);
+        }
+      }
+    }
+  }
+
+  const PageContext& ctx_;
+  PageFacts* out_;
+  common::UrlResolver resolver_;
+  std::string page_host_;
+  std::set<std::string> all_urls_;
+  int nodes_ = 0;
+  int best_dated_ = 0;
+  int best_titled_ = 0;
+  std::optional<absl::CivilDay> meta_pub_;
+  std::optional<absl::CivilDay> inline_pub_;
+  bool no_info_ = false;
+  bool zero_items_ = false;
+  bool empty_container_ = false;
+};
+
+}  // namespace
+
+const char* FooterItemId(int item) {
+  static const char* const kIds[] = {"site_code", "icp", "police", "badge", "sponsor", "sitemap", "error_report"};
+  return item >= 0 && item < kFooterItems ? kIds[item] : "?";
+}
+
+const std::string* PageFacts::Field(absl::string_view label) const {
+  for (const auto& [k, v] : fields) {
+    if (k == label) return &v;
+  }
+  return nullptr;
+}
+
+std::string NormalizeLabel(absl::string_view label) { return std::string(StripColon(Squeeze(label))); }
+
+PageFacts AnalyzeDocument(_xmlDoc* doc, const PageContext& ctx) {
+  PageFacts out;
+  if (doc == nullptr) return out;
+  Analyzer a(ctx, &out);
+  a.Run(doc);
+  return out;
+}
+
+PageFacts AnalyzePage(absl::string_view html, const PageContext& ctx) {
+  common::HtmlDoc doc = common::ParseHtmlDocument(html);
+  return AnalyzeDocument(doc.get(), ctx);
+}
+
+}  // namespace govinspect::crawler

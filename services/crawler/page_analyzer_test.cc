@@ -1,0 +1,230 @@
+// Page facts from real-looking fragments of Chinese government pages.
+#include "services/crawler/page_analyzer.h"
+
+#include <iconv.h>
+
+#include "common/charset/charset.h"
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+
+namespace govinspect::crawler {
+namespace {
+
+using absl::CivilDay;
+using testing::ElementsAre;
+
+PageFacts Analyze(const std::string& html, const std::string& url = "http://www.zs.gov.cn/xxgk/tzgg/index.html") {
+  PageContext c;
+  c.url = url;
+  c.as_of = CivilDay(2020, 6, 30);
+  return AnalyzePage(html, c);
+}
+
+std::string Page(const std::string& body, const std::string& head = "") {
+  return "<!DOCTYPE html><html><head><meta charset=\"utf-8\">" + head + "</head><body>" + body + "</body></html>";
+}
+
+TEST(PageAnalyzerTest, UlListWithIsoDatesAndPagination) {
+  PageFacts f = Analyze(Page(
+      "<div class=\"nav\"><ul><li><a href=\"/\">首页</a></li><li><a href=\"/xxgk/tzgg/\">通知公告</a></li></ul></div>"
+      "<ul class=\"list\">"
+      "<li><a href=\"./202006/t20200618_1.html\" title=\"关于做好2020年防汛工作的通知\">关于做好2020年防汛工作的通知</a>"
+      "<span class=\"date\">2020-06-18</span></li>"
+      "<li><a href=\"./202005/t20200502_2.html\">关于开展安全生产月活动的通知</a><span>2020-05-02</span></li>"
+      "</ul><div class=\"page\">共2条记录 第1/2页 <a href=\"index_1.html\">下一页</a> <a href=\"index_1.html\">尾页</a></div>"));
+  ASSERT_EQ(f.items.size(), 2u);
+  EXPECT_EQ(f.items[0].url, "http://www.zs.gov.cn/xxgk/tzgg/202006/t20200618_1.html");
+  EXPECT_EQ(f.items[0].date, CivilDay(2020, 6, 18));
+  EXPECT_EQ(f.items[1].date, CivilDay(2020, 5, 2));
+  EXPECT_EQ(f.dated_items, 2);
+  EXPECT_THAT(f.pagination, ElementsAre("http://www.zs.gov.cn/xxgk/tzgg/index_1.html",
+                                        "http://www.zs.gov.cn/xxgk/tzgg/index_1.html"));
+  EXPECT_TRUE(f.blank.empty());
+  EXPECT_FALSE(f.publish_date);
+}
+
+TEST(PageAnalyzerTest, TableListWithChineseDatesAndStatus) {
+  PageFacts f = Analyze(Page(
+      "<table class=\"list-table\" width=\"100%\"><tr><th>标题</th><th>日期</th></tr>"
+      "<tr><td class=\"title\"><a href=\"/hdjl/zxts/content/post_101.html\">关于小区停车位收费的咨询</a>"
+      " <span class=\"status\">已答复</span></td><td class=\"time\">2020年6月2日</td></tr>"
+      "<tr><td class=\"title\"><a href=\"/hdjl/zxts/content/post_100.html\">咨询社保卡补办</a>"
+      " <span class=\"status\">办理中</span></td><td class=\"time\">2020年1月12日</td></tr></table>"));
+  ASSERT_EQ(f.items.size(), 2u);
+  EXPECT_EQ(f.items[0].date, CivilDay(2020, 6, 2));
+  EXPECT_EQ(f.items[0].status, "已答复");
+  EXPECT_EQ(f.items[1].status, "办理中");
+}
+
+TEST(PageAnalyzerTest, BracketDatesWithoutYear) {
+  PageFacts f = Analyze(Page(
+      "<div class=\"news-list\">"
+      "<div class=\"row\"><div class=\"col-title\"><a href=\"/202006/abc.htm\">镇街动态一</a></div><div class=\"col-date\">[06-18]</div></div>"
+      "<div class=\"row\"><div class=\"col-title\"><a href=\"/201912/def.htm\">镇街动态二</a></div><div class=\"col-date\">[12-03]</div></div>"
+      "</div>"));
+  ASSERT_EQ(f.items.size(), 2u);
+  EXPECT_EQ(f.items[0].date, CivilDay(2020, 6, 18));
+  EXPECT_TRUE(f.items[0].year_implied);
+  EXPECT_EQ(f.items[1].date, CivilDay(2019, 12, 3));  // after the as_of month-day: the year before
+}
+
+TEST(PageAnalyzerTest, SurveyRangesGiveStartAndEnd) {
+  PageFacts f = Analyze(Page(
+      "<ul class=\"list\"><li><a href=\"/hdjl/dczj/1.html\">关于《中山市养犬管理规定（草案）》公开征求意见</a><em>已结束</em>"
+      "<span class=\"date\">2020-03-01 至 2020-03-31</span></li></ul>"));
+  ASSERT_EQ(f.items.size(), 1u);
+  EXPECT_EQ(f.items[0].date, CivilDay(2020, 3, 1));
+  EXPECT_EQ(f.items[0].end_date, CivilDay(2020, 3, 31));
+  EXPECT_EQ(f.items[0].status, "已结束");
+}
+
+TEST(PageAnalyzerTest, BlankColumns) {
+  EXPECT_EQ(Analyze(Page("<h2>人事信息</h2><ul class=\"list\"><li class=\"no-data\">暂无信息</li></ul>")).blank,
+            "no_info_text");
+  EXPECT_EQ(Analyze(Page("<table class=\"list-table\"><tr><td>暂无信息</td></tr></table>")).blank, "no_info_text");
+  EXPECT_EQ(Analyze(Page("<ul class=\"list\"></ul>\n<div class=\"page\">共0条记录 共1页</div>")).blank, "zero_items");
+  EXPECT_EQ(Analyze(Page("<h2>财政资金</h2><div class=\"news-list\"></div>")).blank, "empty_container");
+  EXPECT_EQ(Analyze(Page("<ul class=\"list\"><li><a href=\"/a.html\">一条通知的标题</a><span>2020-06-01</span></li></ul>")).blank,
+            "");
+}
+
+TEST(PageAnalyzerTest, FooterOfLinksIsNotAList) {
+  // Titled links to the ICP and police record sites are not the site's own list.
+  PageFacts f = Analyze(Page(
+      "<div class=\"footer\"><p>主办单位：中山市林业局</p>"
+      "<p>网站标识码：4420000033　<a href=\"http://beian.miit.gov.cn/\">粤ICP备05070829号-8</a>"
+      "<a href=\"http://www.beian.gov.cn/portal/registerSystemInfo?recordcode=44200002000321\">粤公网安备 44200002000321号</a></p>"
+      "<p><a href=\"mailto:a@b.cn\">联系我们</a> | <a href=\"http://pucha.kaipuyun.cn/exposure/jiucuo.html?site_code=4420000033\">我为政府网站找错</a></p>"
+      "<p><a href=\"http://bszs.conac.cn/sitename?id=1\"><img src=\"/red.png\" alt=\"党政机关\"></a></p></div>"));
+  EXPECT_TRUE(f.items.empty());
+  EXPECT_EQ(f.footer_site_code, "4420000033");
+  for (int i : {kFooterSiteCode, kFooterIcp, kFooterPolice, kFooterBadge, kFooterSponsor, kFooterErrorReport}) {
+    EXPECT_TRUE(f.footer_items & (1u << i)) << FooterItemId(i);
+  }
+  EXPECT_FALSE(f.footer_items & (1u << kFooterSitemap));
+}
+
+TEST(PageAnalyzerTest, MetaSearchAndViewport) {
+  PageFacts f = Analyze(Page(
+      "<form class=\"search\" action=\"/search.html\" method=\"get\"><input type=\"text\" name=\"q\"><button>搜索</button></form>",
+      "<meta name=\"viewport\" content=\"width=device-width\"><meta name=\"SiteIDCode\" content=\"4420000001\">"
+      "<meta name=\"ColumnName\" content=\"通知公告\"><meta name=\"PubDate\" content=\"2020-06-18 09:30\">"));
+  EXPECT_TRUE(f.viewport);
+  EXPECT_TRUE(f.search);
+  EXPECT_FALSE(f.input_form);
+  EXPECT_EQ(f.meta_site_code, "4420000001");
+  EXPECT_EQ(f.meta_column_name, "通知公告");
+  EXPECT_EQ(f.publish_date, CivilDay(2020, 6, 18));
+  PageFacts none = Analyze(Page("<form action=\"/hdjl/submit\"><textarea name=\"opinion\"></textarea><button>提交意见</button></form>"));
+  EXPECT_FALSE(none.viewport);
+  EXPECT_FALSE(none.search);
+  EXPECT_TRUE(none.input_form);
+}
+
+TEST(PageAnalyzerTest, MessageFieldsInTheThreeLayouts) {
+  const char* const kPages[] = {
+      "<table class=\"msg\"><tr><th>留 言 时 间</th><td>2020-03-02 09:12</td></tr><tr><th>答复单位</th><td>中山市交通运输局</td></tr>"
+      "<tr><th>答复时间</th><td>2020-03-12</td></tr><tr><th>答复内容</th><td>您好！您反映的问题已收悉。</td></tr></table>",
+      "<dl class=\"msg\"><dt>留言时间：</dt><dd>2020-03-02 09:12</dd><dt>回复部门：</dt><dd>中山市交通运输局</dd>"
+      "<dt>回复时间：</dt><dd>2020-03-12</dd><dt>答复内容：</dt><dd>您好！您反映的问题已收悉。</dd></dl>",
+      "<div class=\"msg\"><p><strong>留言时间：</strong>2020-03-02 09:12</p><p><strong>答复单位：</strong>中山市交通运输局</p>"
+      "<p><strong>答复时间：</strong>2020-03-12</p><p><strong>答复内容：</strong>您好！您反映的问题已收悉。</p></div>"};
+  for (const char* body : kPages) {
+    PageFacts f = Analyze(Page(body));
+    ASSERT_NE(f.Field("留言时间"), nullptr) << body;
+    EXPECT_EQ(*f.Field("留言时间"), "2020-03-02 09:12");
+    ASSERT_NE(f.Field("答复单位"), nullptr) << body;
+    EXPECT_EQ(*f.Field("答复单位"), "中山市交通运输局");
+    ASSERT_NE(f.Field("答复时间"), nullptr) << body;
+    EXPECT_EQ(*f.Field("答复时间"), "2020-03-12");
+    ASSERT_NE(f.Field("答复内容"), nullptr) << body;
+  }
+}
+
+TEST(PageAnalyzerTest, OpenGovernmentHeaderGivesDocumentAndPublishDates) {
+  PageFacts f = Analyze(Page(
+      "<table class=\"xxgk-head\"><tr><td class=\"label\">索 引 号：</td><td>442000/2020-00012</td>"
+      "<td class=\"label\">分　　类：</td><td>征集结果反馈</td></tr>"
+      "<tr><td class=\"label\">发布机构：</td><td>中山市民政局</td><td class=\"label\">成文日期：</td><td>2020年5月20日</td></tr>"
+      "<tr><td class=\"label\">文　　号：</td><td>中山民〔2020〕3号</td><td class=\"label\">发布日期：</td><td>2020年5月18日</td></tr>"
+      "</table><h1>关于养犬管理规定征求意见结果的反馈</h1>"));
+  EXPECT_EQ(f.document_date, CivilDay(2020, 5, 20));
+  EXPECT_EQ(f.publish_date, CivilDay(2020, 5, 18));
+}
+
+TEST(PageAnalyzerTest, InlinePublishDateAndSurveyPage) {
+  PageFacts f = Analyze(Page(
+      "<h1 class=\"title\">关于公开征求意见的公告</h1><div class=\"info\">发布日期：2020-03-01</div>"
+      "<p class=\"period\">起止时间：2020年3月1日至2020年3月31日</p><p class=\"status\">征集状态：已结束</p>"
+      "<p class=\"feedback\">结果反馈：<a href=\"/hdjl/zjfk/2.html\">关于养犬管理规定征求意见结果的反馈</a></p>"));
+  EXPECT_EQ(f.publish_date, CivilDay(2020, 3, 1));
+  ASSERT_NE(f.Field("起止时间"), nullptr);
+  EXPECT_EQ(*f.Field("起止时间"), "2020年3月1日至2020年3月31日");
+  EXPECT_EQ(*f.Field("征集状态"), "已结束");
+  EXPECT_THAT(f.feedback_links, ElementsAre("http://www.zs.gov.cn/hdjl/zjfk/2.html"));
+  PageFacts trs = Analyze(Page("<div class=\"info\">发布时间：2020-06-18 08:30　来源：市林业局　浏览次数：120</div>"));
+  EXPECT_EQ(trs.publish_date, CivilDay(2020, 6, 18));
+}
+
+TEST(PageAnalyzerTest, ServiceGuideElements) {
+  PageFacts f = Analyze(Page(
+      "<table class=\"guide\"><tr><th>事项名称</th><td>食品经营许可</td></tr><tr><th>设定依据</th><td>《食品经营许可管理办法》第3条</td></tr>"
+      "<tr><th>申请材料</th><td>1.申请表</td></tr><tr><th>咨询电话</th><td>0760-88001234</td></tr></table>"));
+  EXPECT_NE(f.Field("事项名称"), nullptr);
+  EXPECT_NE(f.Field("设定依据"), nullptr);
+  EXPECT_NE(f.Field("办理材料"), nullptr);  // 申请材料 is a synonym
+  EXPECT_NE(f.Field("联系电话"), nullptr);
+  EXPECT_EQ(f.Field("办理流程"), nullptr);
+}
+
+TEST(PageAnalyzerTest, StatisticsAndNewestYear) {
+  PageFacts f = Analyze(Page(
+      "<div class=\"content stats\"><h3>2020年5月网民留言办理情况统计</h3><p>截至2020年6月30日，共收到网民留言3059条，"
+      "已答复3055条，处理答复率99.87%。</p></div>"));
+  EXPECT_TRUE(f.message_statistics);
+  PageFacts p = Analyze(Page("<div class=\"content profile\"><p>截至2018年底，常住人口33.5万人。2018年实现地区生产总值"
+                             "120.3亿元。1992年建区。</p><p class=\"update\">（数据更新至2018年）</p></div>"));
+  EXPECT_EQ(p.newest_year, 2018);
+  EXPECT_FALSE(p.message_statistics);
+}
+
+// GBK pages are decoded to UTF-8 first (common/charset), then read the same way.
+TEST(PageAnalyzerTest, GbkPageAfterDecoding) {
+  const std::string utf8 =
+      "<html><head><meta http-equiv=\"Content-Type\" content=\"text/html; charset=gb2312\"></head><body>"
+      "<ul class=\"list\"><li><a href=\"/zwgk/1.html\">关于做好防汛工作的通知</a><span>2020年06月18日</span></li>"
+      "<li><a href=\"/zwgk/2.html\">关于开展安全生产月活动的通知</a><span>2020年05月02日</span></li></ul>"
+      "<p>网站标识码：4420000047</p></body></html>";
+  iconv_t cd = iconv_open("GBK", "UTF-8");
+  ASSERT_NE(cd, reinterpret_cast<iconv_t>(-1));
+  std::string gbk(utf8.size() * 2, '\0');
+  char* in = const_cast<char*>(utf8.data());
+  size_t in_left = utf8.size(), out_left = gbk.size();
+  char* out = gbk.data();
+  ASSERT_NE(iconv(cd, &in, &in_left, &out, &out_left), static_cast<size_t>(-1));
+  iconv_close(cd);
+  gbk.resize(gbk.size() - out_left);
+  common::DecodedText text = common::DecodeToUtf8(gbk, "text/html");
+  EXPECT_EQ(text.charset, "GB18030");
+  PageFacts f = Analyze(text.utf8);
+  ASSERT_EQ(f.items.size(), 2u);
+  EXPECT_EQ(f.items[0].date, CivilDay(2020, 6, 18));
+  EXPECT_EQ(f.footer_site_code, "4420000047");
+}
+
+TEST(PageAnalyzerTest, MalformedMarkupIsRecovered) {
+  PageFacts f = Analyze("<ul class=list><li><a href=/a.html>通知一则标题</a><span>2020-06-01<li><a href=/b.html>通知二则标题</a> 2020-05-01");
+  // libxml2 nests the unclosed second <li> inside the <span>; both items are still seen.
+  EXPECT_GE(f.dated_items, 1);
+  EXPECT_EQ(f.all_dated_items.size(), 2u);
+  EXPECT_TRUE(Analyze("").items.empty());
+  EXPECT_TRUE(Analyze("\xff\xfe\x00<<<>>>").items.empty());
+}
+
+TEST(PageAnalyzerTest, LabelsAreNormalised) {
+  EXPECT_EQ(NormalizeLabel("留 言 时 间："), "留言时间");
+  EXPECT_EQ(NormalizeLabel("分\xe3\x80\x80\xe3\x80\x80类:"), "分类");
+}
+
+}  // namespace
+}  // namespace govinspect::crawler
