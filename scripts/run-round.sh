@@ -14,8 +14,10 @@ OUT=${1:-$ROOT/out/round-$PROFILE-$(date +%Y%m%d-%H%M%S)}
 ROUND_ID=${ROUND_ID:-$PROFILE-$(date +%Y%m%d-%H%M%S)}
 
 bash "$ROOT/scripts/install-deps.sh"
-cmake --preset default -S "$ROOT" >/dev/null
-cmake --build --preset default
+if [[ -z ${SKIP_BUILD:-} ]]; then
+  cmake --preset default -S "$ROOT" >/dev/null
+  cmake --build --preset default
+fi
 
 BIN_DIR=$ROOT/build/default
 STACK_DIR=$(mktemp -d /tmp/govinspect-round-XXXXXX)
