@@ -43,7 +43,9 @@ struct HtmlDocDeleter {
 using HtmlDoc = std::unique_ptr<_xmlDoc, HtmlDocDeleter>;
 HtmlDoc ParseHtmlDocument(absl::string_view utf8_html);
 
-// The links of a parsed page, exactly as ExtractLinks finds them in the same HTML.
+// The links of a parsed page, as ExtractLinks finds them in the same HTML (the same handler
+// replayed over the tree; on badly broken markup the recovered tree can differ from the event
+// stream, so anchor texts may differ there).
 PageLinks ExtractLinksFromDocument(const _xmlDoc* doc);
 
 // "a", "img", … for logs and tests.
