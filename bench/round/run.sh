@@ -39,6 +39,8 @@ run() {
   STACK_FLAGS=(--api_token="$GOVINSPECT_TOKEN")
   COORDINATOR_FLAGS=(--probe_enabled=false)
   CRAWLER_FLAGS=(--connect_to="$SIM_ADDR" --probe_threads=0)
+  # Politeness off: no per-host delay (the default) and no request budget for the platforms.
+  NEWMEDIA_FLAGS=(--platform_qps=0)
   stack_start_services
   local crawler_pids=("$CRAWLER_PID") crawler_metrics=("$CRAWLER_METRICS")
   for (( i = 1; i < crawlers; i++ )); do

@@ -64,22 +64,7 @@ Iconv* CachedIconv(const std::string& charset) {
 // `text` with every byte that is not part of a well-formed UTF-8 sequence (a character cut off
 // at the end of a truncated page, a stray byte, a code point iconv lets through above U+10FFFF)
 // replaced by U+FFFD.
-std::string WellFormedUtf8(absl::string_view text) {
-  if (IsValidUtf8(text)) return std::string(text);
-  std::string out;
-  out.reserve(text.size() + 16);
-  for (size_t i = 0; i < text.size();) {
-    const size_t len = Utf8SequenceLength(text, i);
-    if (len == 0) {
-      out += "\xEF\xBF\xBD";
-      ++i;
-    } else {
-      out.append(text.data() + i, len);
-      i += len;
-    }
-  }
-  return out;
-}
+std::string WellFormedUtf8(absl::string_view text) { return ReplaceInvalidUtf8(text); }
 
 }  // namespace
 

@@ -7,6 +7,7 @@ namespace govinspect::common {
 BoundedExecutor::BoundedExecutor(std::string name, int threads, size_t max_queue)
     : name_(std::move(name)), max_queue_(max_queue) {
   if (threads < 1) threads = 1;
+  absl::MutexLock lock(&mu_);
   threads_.reserve(threads);
   for (int i = 0; i < threads; ++i) threads_.emplace_back([this] { Loop(); });
 }
@@ -21,15 +22,21 @@ bool BoundedExecutor::TrySubmit(absl::AnyInvocable<void() &&> fn) {
 }
 
 void BoundedExecutor::Shutdown() {
+  // The first caller takes the threads and joins them; a concurrent caller waits until that is
+  // done (joining one std::thread from two threads is undefined: it hung in pthread_join).
+  std::vector<std::thread> threads;
   {
     absl::MutexLock lock(&mu_);
-    if (stopping_ && threads_.empty()) return;
     stopping_ = true;
+    threads.swap(threads_);
+    if (threads.empty()) {
+      mu_.Await(absl::Condition(&joined_));
+      return;
+    }
   }
-  for (auto& t : threads_) {
-    if (t.joinable()) t.join();
-  }
-  threads_.clear();
+  for (auto& t : threads) t.join();
+  absl::MutexLock lock(&mu_);
+  joined_ = true;
 }
 
 size_t BoundedExecutor::QueueSize() const {

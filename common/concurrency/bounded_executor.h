@@ -26,7 +26,8 @@ class BoundedExecutor {
   // Returns false (and drops `fn`) if the queue is full or the executor is shutting down.
   bool TrySubmit(absl::AnyInvocable<void() &&> fn);
 
-  // Stops accepting work, runs what is queued, joins. Idempotent.
+  // Stops accepting work, runs what is queued, joins. Idempotent; callable from several threads
+  // at once (each returns once the pool is joined).
   void Shutdown();
 
   size_t QueueSize() const;
@@ -39,7 +40,9 @@ class BoundedExecutor {
   mutable absl::Mutex mu_;
   std::deque<absl::AnyInvocable<void() &&>> queue_ ABSL_GUARDED_BY(mu_);
   bool stopping_ ABSL_GUARDED_BY(mu_) = false;
-  std::vector<std::thread> threads_;
+  // Until Shutdown takes them to join; joined_ once they are.
+  std::vector<std::thread> threads_ ABSL_GUARDED_BY(mu_);
+  bool joined_ ABSL_GUARDED_BY(mu_) = false;
 };
 
 }  // namespace govinspect::common

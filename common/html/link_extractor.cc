@@ -198,24 +198,9 @@ void OnCdata(void*, const xmlChar*, int) {}  // script/style bodies
 
 void Silent(void*, const char*, ...) {}
 
-// `html` with every byte that is not part of a well-formed UTF-8 sequence replaced by U+FFFD.
-// (Given such a byte, libxml2 passes it through and then reads the rest of the document as
-// Latin-1, which garbles every later link and text.)
-std::string ReplaceInvalidUtf8(absl::string_view html) {
-  std::string out;
-  out.reserve(html.size() + 64);
-  for (size_t i = 0; i < html.size();) {
-    const size_t len = Utf8SequenceLength(html, i);
-    if (len == 0) {
-      out += "\xEF\xBF\xBD";
-      ++i;
-    } else {
-      out.append(html.data() + i, len);
-      i += len;
-    }
-  }
-  return out;
-}
+// Bytes that are not UTF-8 are replaced (common::ReplaceInvalidUtf8) before parsing: given such a
+// byte, libxml2 passes it through and then reads the rest of the document as Latin-1, which
+// garbles every later link and text.
 
 }  // namespace
 

@@ -13,6 +13,7 @@
 #include <thread>
 
 #include <gtest/gtest.h>
+#include <zlib.h>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/match.h"
@@ -179,6 +180,67 @@ TEST(FetchEngineTest, ManyInFlightAndTaxonomy) {
   EXPECT_EQ(got["/meta"].error, v1::FETCH_ERROR_FORBIDDEN_ADDRESS);
   EXPECT_EQ(got["/private"].error, v1::FETCH_ERROR_FORBIDDEN_ADDRESS);
   EXPECT_EQ(got["/slow"].error, v1::FETCH_ERROR_TIMEOUT);
+}
+
+// `n` zero bytes, gzip-compressed (a few KB for megabytes).
+std::string GzipOfZeros(size_t n) {
+  z_stream zs{};
+  EXPECT_EQ(deflateInit2(&zs, 9, Z_DEFLATED, 31, 9, Z_DEFAULT_STRATEGY), Z_OK);
+  std::string in(n, '\0'), out(deflateBound(&zs, n), '\0');
+  zs.next_in = reinterpret_cast<Bytef*>(in.data());
+  zs.avail_in = static_cast<uInt>(in.size());
+  zs.next_out = reinterpret_cast<Bytef*>(out.data());
+  zs.avail_out = static_cast<uInt>(out.size());
+  EXPECT_EQ(deflate(&zs, Z_FINISH), Z_STREAM_END);
+  out.resize(zs.total_out);
+  deflateEnd(&zs);
+  return out;
+}
+
+// A gzip bomb (8 MB of zeros in ~8 KB) is cut off at max_body_bytes of decoded bytes, without
+// holding the decoded body; a response that lies about its length is an error, not a page.
+TEST(FetchEngineTest, GzipBombAndLyingLengthAreStopped) {
+  const std::string bomb = GzipOfZeros(8 << 20);
+  ASSERT_LT(bomb.size(), 64u << 10);
+  TinyServer s([&](const std::string& path, const std::string&) -> std::string {
+    if (path == "/bomb") {
+      return absl::StrCat("HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nContent-Encoding: gzip\r\n"
+                          "Content-Length: ", bomb.size(), "\r\nConnection: close\r\n\r\n", bomb);
+    }
+    if (path == "/short") {  // promises 1000 bytes, sends 10 and closes
+      return "HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nContent-Length: 1000\r\n"
+             "Connection: close\r\n\r\n<html>cut";
+    }
+    return Ok("<html>ok</html>");
+  });
+  FetchEngineOptions o = Opts();
+  o.fetch.max_body_bytes = 1 << 20;
+  FetchEngine e(o);
+  FetchRequest bomb_req;
+  bomb_req.url = s.base() + "/bomb";
+  FetchResult r = FetchOne(e, bomb_req);
+  EXPECT_EQ(r.error, v1::FETCH_ERROR_BODY_TOO_LARGE) << r.error_detail;
+  EXPECT_EQ(r.error_detail, "body larger than 1048576 bytes");
+  EXPECT_EQ(FetchReason(r), "body_too_large");
+  EXPECT_LE(r.body.size(), static_cast<size_t>(o.fetch.max_body_bytes));
+  FetchRequest short_req;
+  short_req.url = s.base() + "/short";
+  r = FetchOne(e, short_req);
+  EXPECT_EQ(r.error, v1::FETCH_ERROR_RESET) << "a truncated body was taken for a page";
+  EXPECT_EQ(FetchReason(r), "reset");
+}
+
+// Nothing listens: refused (transient: retried up to max_attempts).
+TEST(FetchEngineTest, ClosedPortIsRefused) {
+  FetchEngineOptions o = Opts();
+  o.fetch.max_attempts = 2;
+  FetchEngine e(o);
+  FetchRequest r;
+  r.url = "http://127.0.0.1:1/";
+  FetchResult res = FetchOne(e, r);
+  EXPECT_EQ(res.error, v1::FETCH_ERROR_REFUSED) << res.error_detail;
+  EXPECT_EQ(FetchReason(res), "refused");
+  EXPECT_EQ(res.attempts, 2);
 }
 
 TEST(FetchEngineTest, SsrfGuardWithoutAllowList) {

@@ -34,6 +34,7 @@ govinspect_cc_test(NAME common_crawl_unit_test
   SRCS http/address_guard_test.cc url/url_test.cc charset/charset_test.cc
        html/link_extractor_test.cc
   DEPS govinspect::common_http govinspect::common_url govinspect::common_charset
-       govinspect::common_html LABELS unit)
+       govinspect::common_html LABELS unit tsan)
+find_package(ZLIB REQUIRED)  # the test's gzip bomb
 govinspect_cc_test(NAME common_fetch_engine_test SRCS http/fetch_engine_test.cc
-  DEPS govinspect::common_http LABELS integration TIMEOUT 120)
+  DEPS govinspect::common_http ZLIB::ZLIB LABELS integration tsan TIMEOUT 120)

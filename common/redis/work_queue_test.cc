@@ -5,6 +5,7 @@
 #include <set>
 #include <thread>
 
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "common/testing/redis_server.h"
@@ -283,6 +284,43 @@ TEST(RedisAddressTest, Parses) {
   EXPECT_FALSE(ParseRedisAddress("localhost", &o).ok());
   EXPECT_FALSE(ParseRedisAddress("h:0", &o).ok());
   EXPECT_FALSE(ParseRedisAddress("unix:", &o).ok());
+}
+
+// Redis down: every call fails UNAVAILABLE after the reconnect attempts (docs/bad-input.md).
+TEST(RedisDownTest, UnreachableServerIsUnavailableAfterTheRetries) {
+  RedisOptions o;
+  o.unix_socket = "/nonexistent/redis.sock";
+  o.reconnect_attempts = 2;
+  o.reconnect_backoff = absl::Milliseconds(20);
+  RedisConnection c(o);
+  const absl::Time start = absl::Now();
+  auto r = c.Command({"PING"});
+  EXPECT_EQ(r.status().code(), absl::StatusCode::kUnavailable);
+  EXPECT_EQ(r.status().message(), "redis connect: No such file or directory");
+  EXPECT_GE(absl::Now() - start, absl::Milliseconds(60));  // 20 ms + 40 ms of backoff
+  WorkQueue q(&c, WorkQueueOptions{});
+  EXPECT_EQ(q.EnqueueRound("r1", MakeTasks("crawl", 1)).code(), absl::StatusCode::kUnavailable);
+}
+
+// Redis too slow: a command that gets no answer within command_timeout fails UNAVAILABLE (the
+// caller retries if it is idempotent); the next call reconnects.
+TEST(RedisSlowTest, CommandTimeoutIsUnavailableAndTheNextCallReconnects) {
+  testing::RedisServer redis;
+  ASSERT_THAT(redis.Start(), IsOk());
+  RedisOptions o = redis.connection_options();
+  o.command_timeout = absl::Milliseconds(200);
+  RedisConnection slow(o);
+  ASSERT_THAT(slow.Command({"PING"}), IsOk());
+  RedisConnection admin(redis.connection_options());
+  ASSERT_THAT(admin.Command({"CLIENT", "PAUSE", "1500", "ALL"}), IsOk());
+  const absl::Time start = absl::Now();
+  auto r = slow.Command({"PING"});
+  EXPECT_EQ(r.status().code(), absl::StatusCode::kUnavailable);
+  EXPECT_TRUE(absl::StartsWith(r.status().message(), "redis PING: ")) << r.status();
+  EXPECT_LT(absl::Now() - start, absl::Milliseconds(1200));
+  EXPECT_FALSE(slow.connected());
+  std::this_thread::sleep_for(std::chrono::milliseconds(1500));
+  EXPECT_THAT(slow.Command({"PING"}), IsOk());
 }
 
 TEST(RedisAuthTest, PasswordIsRequiredAndUsed) {

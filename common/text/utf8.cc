@@ -46,6 +46,23 @@ bool IsValidUtf8(absl::string_view s) {
   return true;
 }
 
+std::string ReplaceInvalidUtf8(absl::string_view s) {
+  if (IsValidUtf8(s)) return std::string(s);
+  std::string out;
+  out.reserve(s.size() + 16);
+  for (size_t i = 0; i < s.size();) {
+    const size_t len = Utf8SequenceLength(s, i);
+    if (len == 0) {
+      out += "\xEF\xBF\xBD";
+      ++i;
+    } else {
+      out.append(s.data() + i, len);
+      i += len;
+    }
+  }
+  return out;
+}
+
 std::string SanitizeUtf8(absl::string_view s) {
   std::string out;
   out.reserve(s.size());

@@ -17,6 +17,9 @@ bool IsValidUtf8(absl::string_view s);
 // `s` with every ill-formed byte replaced by U+FFFD and ASCII control characters (tabs and line
 // breaks included) by spaces: safe for protobuf string fields and one-line logs.
 std::string SanitizeUtf8(absl::string_view s);
+// `s` with every byte that is not part of a well-formed UTF-8 sequence replaced by U+FFFD
+// (control characters kept, unlike SanitizeUtf8).
+std::string ReplaceInvalidUtf8(absl::string_view s);
 // The byte offset `chars` characters before / after `pos` (ill-formed bytes count as one
 // character each), clamped to the text.
 size_t Utf8Back(absl::string_view s, size_t pos, int chars);

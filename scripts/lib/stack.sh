@@ -27,21 +27,31 @@ stack_free_port() {
   python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'
 }
 
-# Starts redis-server with AOF in STACK_DIR/redis; sets REDIS_PORT and REDIS_ADDR.
+# Starts redis-server with AOF in STACK_DIR/redis; sets REDIS_PORT, REDIS_ADDR and REDIS_PID.
+# stack_start_redis PORT starts it again on that port with the same dir (and so the same AOF),
+# e.g. after it was killed: the services reconnect to the same address.
 stack_start_redis() {
   mkdir -p "$STACK_DIR/redis"
-  REDIS_PORT=$(stack_free_port)
+  REDIS_PORT=${1:-$(stack_free_port)}
   redis-server --port "$REDIS_PORT" --bind 127.0.0.1 --dir "$STACK_DIR/redis" \
     --appendonly yes --save '' --daemonize no --loglevel warning \
     --logfile "$STACK_DIR/redis/redis.log" &
   REDIS_PID=$!
   STACK_PIDS+=("$REDIS_PID")
   local i=0
-  until redis-cli -p "$REDIS_PORT" ping >/dev/null 2>&1; do
+  until redis-cli -p "$REDIS_PORT" ping 2>/dev/null | grep -q PONG; do
     sleep 0.1; i=$((i + 1))
     if (( i > 100 )); then stack_log "redis did not start"; return 1; fi
   done
   REDIS_ADDR="127.0.0.1:$REDIS_PORT"
+}
+
+# Forgets a process of STACK_PIDS that has exited and been waited for (so that stack_stop never
+# signals a recycled pid).
+stack_forget_pid() {
+  local pid=$1 p kept=()
+  for p in ${STACK_PIDS[@]+"${STACK_PIDS[@]}"}; do [[ $p == "$pid" ]] || kept+=("$p"); done
+  STACK_PIDS=(${kept[@]+"${kept[@]}"})
 }
 
 # stack_start_sim PROVINCE_DIR [extra serve args...]; sets SIM_ADDR.
@@ -76,17 +86,35 @@ stack_start_service() {
   export "GOVINSPECT_${upper}=127.0.0.1:$port"
 }
 
-# Starts the six services. Extra flags for all of them in STACK_FLAGS (array), for the crawler
-# in CRAWLER_FLAGS (array), for the coordinator in COORDINATOR_FLAGS (array).
+# Starts one of the six services with the flags stack_start_services gives it (also to restart
+# one that was stopped or killed); extra flags come last and win, e.g.
+# `stack_start_one scoring --listen_address=127.0.0.1:$port` to come back on the same port.
+stack_start_one() {
+  local name=$1; shift
+  case $name in
+    scoring) stack_start_service scoring ${STACK_FLAGS[@]+"${STACK_FLAGS[@]}"} "$@" ;;
+    report) stack_start_service report ${STACK_FLAGS[@]+"${STACK_FLAGS[@]}"} \
+      --scoring_address="$SCORING_ADDR" --reports_dir="$STACK_DIR/reports" "$@" ;;
+    coordinator) stack_start_service coordinator ${STACK_FLAGS[@]+"${STACK_FLAGS[@]}"} \
+      --scoring_address="$SCORING_ADDR" --report_address="$REPORT_ADDR" \
+      ${COORDINATOR_FLAGS[@]+"${COORDINATOR_FLAGS[@]}"} "$@" ;;
+    crawler) stack_start_service crawler ${STACK_FLAGS[@]+"${STACK_FLAGS[@]}"} \
+      ${CRAWLER_FLAGS[@]+"${CRAWLER_FLAGS[@]}"} "$@" ;;
+    newmedia) stack_start_service newmedia ${STACK_FLAGS[@]+"${STACK_FLAGS[@]}"} \
+      ${SIM_ADDR:+--connect_to="$SIM_ADDR"} ${NEWMEDIA_FLAGS[@]+"${NEWMEDIA_FLAGS[@]}"} "$@" ;;
+    dataopen) stack_start_service dataopen ${STACK_FLAGS[@]+"${STACK_FLAGS[@]}"} \
+      --connect_to="${SIM_ADDR:-}" ${DATAOPEN_FLAGS[@]+"${DATAOPEN_FLAGS[@]}"} "$@" ;;
+    *) stack_log "unknown service $name"; return 1 ;;
+  esac
+}
+
+# Starts the six services. Extra flags for all of them in STACK_FLAGS (array), for one of them in
+# CRAWLER_FLAGS, COORDINATOR_FLAGS, NEWMEDIA_FLAGS, DATAOPEN_FLAGS (arrays, optional).
 stack_start_services() {
-  stack_start_service scoring "${STACK_FLAGS[@]}" || return 1
-  stack_start_service report "${STACK_FLAGS[@]}" --scoring_address="$SCORING_ADDR" \
-    --reports_dir="$STACK_DIR/reports" || return 1
-  stack_start_service coordinator "${STACK_FLAGS[@]}" \
-    --scoring_address="$SCORING_ADDR" --report_address="$REPORT_ADDR" ${COORDINATOR_FLAGS[@]+"${COORDINATOR_FLAGS[@]}"} || return 1
-  stack_start_service crawler "${STACK_FLAGS[@]}" "${CRAWLER_FLAGS[@]}" || return 1
-  stack_start_service newmedia "${STACK_FLAGS[@]}" ${SIM_ADDR:+--connect_to="$SIM_ADDR"} || return 1
-  stack_start_service dataopen "${STACK_FLAGS[@]}" --connect_to="${SIM_ADDR:-}" || return 1
+  local name
+  for name in scoring report coordinator crawler newmedia dataopen; do
+    stack_start_one "$name" || return 1
+  done
 }
 
 # SIGTERM everything started (newest first), wait bounded, then SIGKILL what is left.

@@ -3,7 +3,11 @@
 #include <grpcpp/grpcpp.h>
 #include <prometheus/gauge.h>
 
+#include <set>
+
+#include "absl/base/thread_annotations.h"
 #include "absl/strings/str_cat.h"
+#include "absl/synchronization/mutex.h"
 #include "absl/synchronization/notification.h"
 #include "common/log/log.h"
 #include "common/redis/work_queue.h"
@@ -52,6 +56,12 @@ class GrpcPipelineSteps : public PipelineSteps {
     });
   }
 
+  void Cancel() override {
+    absl::MutexLock lock(&mu_);
+    cancelled_ = true;
+    for (grpc::ClientContext* ctx : active_) ctx->TryCancel();
+  }
+
  private:
   template <typename Start>
   absl::Status Call(Start start) {
@@ -59,16 +69,29 @@ class GrpcPipelineSteps : public PipelineSteps {
     ctx.set_deadline(std::chrono::system_clock::now() + absl::ToChronoNanoseconds(timeout_));
     ctx.set_wait_for_ready(false);
     common::AddBearerToken(&ctx, token_);
+    {
+      absl::MutexLock lock(&mu_);
+      if (cancelled_) return absl::CancelledError("the coordinator is stopping");
+      active_.insert(&ctx);
+    }
     absl::Notification done;
     grpc::Status result;
     start(&ctx, [&](grpc::Status s) {
       result = std::move(s);
       done.Notify();
     });
-    done.WaitForNotification();  // bounded by the deadline
+    done.WaitForNotification();  // bounded by the deadline, or by Cancel()
+    {
+      absl::MutexLock lock(&mu_);
+      active_.erase(&ctx);
+    }
     return common::FromGrpcStatus(result);
   }
 
+  absl::Mutex mu_;
+  bool cancelled_ ABSL_GUARDED_BY(mu_) = false;
+  // Calls in flight (cancelled by Cancel()).
+  std::set<grpc::ClientContext*> active_ ABSL_GUARDED_BY(mu_);
   std::string token_;
   absl::Duration timeout_;
   std::unique_ptr<scoring::v1::ScoringService::Stub> scoring_;
@@ -126,6 +149,9 @@ absl::Status CoordinatorServer::BuildAndStart(const CoordinatorServerOptions& op
   runner_->AddService(registry_service_.get(), "govinspect.coordinator.v1.RegistryService");
   runner_->AddService(round_service_.get(), "govinspect.coordinator.v1.RoundService");
   runner_->AddDrainHook([this] {
+    // Steps waiting for scoring / report give up at once (the round stays where it is, for the
+    // next sweep): the event loop must not hold the shutdown for their retries.
+    manager_->Stop();
     stop_ = true;
     if (event_loop_.joinable()) event_loop_.join();
     hub_->Stop();
@@ -263,6 +289,7 @@ void CoordinatorServer::CollectMetrics() {
 }
 
 void CoordinatorServer::Shutdown() {
+  if (manager_ != nullptr) manager_->Stop();
   if (runner_ != nullptr) runner_->Shutdown();
   stop_ = true;
   if (event_loop_.joinable()) event_loop_.join();

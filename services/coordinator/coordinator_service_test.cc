@@ -1,7 +1,11 @@
 // The coordinator against a real redis-server: registry import, rounds through the queue with
 // real QueueWorkers, completion, cancellation, auth, watch.
 
+#include <arpa/inet.h>
 #include <grpcpp/grpcpp.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
 #include <fstream>
 #include <functional>
@@ -38,6 +42,10 @@ class CoordinatorTest : public ::testing::Test {
  protected:
   void SetUp() override {
     ASSERT_THAT(redis_.Start(), IsOk());
+    ASSERT_THAT(server_.BuildAndStart(Options()), IsOk());
+    Connect(server_.port());
+  }
+  CoordinatorServerOptions Options() {
     CoordinatorServerOptions o;
     o.server.service_name = "coordinator";
     o.server.listen_address = "127.0.0.1:0";
@@ -47,8 +55,13 @@ class CoordinatorTest : public ::testing::Test {
     o.sweep_every = absl::Milliseconds(200);
     o.watch_period = absl::Milliseconds(50);
     o.lease = absl::Seconds(2);
-    ASSERT_THAT(server_.BuildAndStart(o), IsOk());
-    channel_ = grpc::CreateChannel(absl::StrCat("127.0.0.1:", server_.port()),
+    Configure(o);
+    return o;
+  }
+  // Changes of a derived fixture to the coordinator's options.
+  virtual void Configure(CoordinatorServerOptions&) {}
+  void Connect(int port) {
+    channel_ = grpc::CreateChannel(absl::StrCat("127.0.0.1:", port),
                                    grpc::InsecureChannelCredentials());
     registry_ = v1::RegistryService::NewStub(channel_);
     rounds_ = v1::RoundService::NewStub(channel_);
@@ -392,6 +405,54 @@ TEST_F(CoordinatorTest, ScopedRoundHasOnlyItsTargets) {
   ASSERT_TRUE(rounds_->ListRounds(Ctx().get(), lr, &list).ok());
   ASSERT_EQ(list.rounds_size(), 1);
   EXPECT_EQ(list.rounds(0).name(), "rounds/s1");
+}
+
+// A scoring service that is down: the coordinator retries the scoring step with a backoff. A
+// shutdown in the middle of those retries must not wait for them (it would outlast any grace
+// period) and must not fail the round: the next coordinator's sweep scores it.
+class CoordinatorScoringDownTest : public CoordinatorTest {
+ protected:
+  void Configure(CoordinatorServerOptions& o) override {
+    if (scoring_down_) {
+      int fd = socket(AF_INET, SOCK_STREAM, 0);
+      sockaddr_in addr{};
+      addr.sin_family = AF_INET;
+      addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+      socklen_t len = sizeof(addr);
+      bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr));
+      getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
+      close(fd);  // nobody listens there: connection refused
+      o.scoring_address = absl::StrCat("127.0.0.1:", ntohs(addr.sin_port));
+    }
+  }
+  bool scoring_down_ = true;
+};
+
+TEST_F(CoordinatorScoringDownTest, ShutdownDuringStepRetriesIsPromptAndLeavesTheRound) {
+  ASSERT_TRUE(Import().ok());
+  std::atomic<int> handled{0};
+  StartWorkers(&handled);
+  v1::CreateRoundRequest req;
+  req.set_round_id("down1");
+  req.mutable_round()->set_as_of("2020-06-30");
+  v1::Round created;
+  ASSERT_TRUE(rounds_->CreateRound(Ctx().get(), req, &created).ok());
+  WaitForState("rounds/down1", v1::Round::SCORING);
+  // The first attempts failed; the coordinator waits in its backoff (2 s, then 4 s, …).
+  std::this_thread::sleep_for(std::chrono::milliseconds(2500));
+  absl::Time start = absl::Now();
+  server_.Shutdown();
+  EXPECT_LT(absl::Now() - start, absl::Seconds(3)) << "the shutdown waited for the step retries";
+
+  // The next coordinator (without a scoring service: the step is skipped with a note) finds the
+  // round still SCORING and finishes it.
+  scoring_down_ = false;
+  CoordinatorServer next;
+  ASSERT_THAT(next.BuildAndStart(Options()), IsOk());
+  Connect(next.port());
+  v1::Round done = WaitForState("rounds/down1", v1::Round::DONE);
+  EXPECT_TRUE(done.error().empty()) << done.error();
+  next.Shutdown();
 }
 
 }  // namespace

@@ -13,6 +13,7 @@ using ::govinspect::testing::IsOk;
 using ::govinspect::testing::StatusIs;
 using ::testing::AllOf;
 using ::testing::HasSubstr;
+using ::testing::Not;
 
 const char kUnits[] =
     "unit_id,name,short_name,kind,parent_unit_id,public_service,open_data_org,open_data_quota\n"
@@ -243,6 +244,73 @@ TEST(RegistryImportTest, ReportsEveryErrorAtOnce) {
                                 HasSubstr("accounts.csv:3: field opened_date"),
                                 HasSubstr("accounts.csv:4: field account_id"),
                                 HasSubstr("3 errors"))));
+}
+
+// Bad values in each file, each reported with file, line and field (docs/bad-input.md).
+TEST(RegistryImportTest, BadValuesInEveryFileNameTheField) {
+  std::string units = kUnits;
+  units += "zs-a,甲单位,,ministry,,maybe,,-1\n";       // line 4
+  units += "zs-b,乙单位,,department,zs-nowhere,,,\n";  // line 5
+  units += "zs-c,,,department,,,,\n";                  // line 6
+  std::string sites = kSites;
+  sites += "x-site,zs-gov,某网站,http://x.gov.cn/,intranet,,bad host!\n";  // line 4
+  std::string accounts = kAccounts;
+  accounts += "zs-gov-wx2,zs-gov,wechat,gh_1,又一个,,,\n";  // line 3
+  std::string portals = kPortals;
+  portals += "kf2,第二平台,ftp://data.zs.gov.cn/,socrata\n";  // line 3
+  portals += "kf,重复,http://data2.zs.gov.cn/,ckan\n";        // line 4
+  auto s = ParseRegistryBundle(Bundle(units, sites, accounts, portals));
+  EXPECT_THAT(
+      s, StatusIs(absl::StatusCode::kInvalidArgument,
+                  AllOf(HasSubstr("registry not imported: 11 errors\n"),
+                        HasSubstr("units.csv:4: field kind: \"ministry\" is not one of government, "
+                                  "department, town"),
+                        HasSubstr("units.csv:4: field public_service: \"maybe\" is not true/false"),
+                        HasSubstr("units.csv:4: field open_data_quota: \"-1\" is not a whole "
+                                  "number ≥ 0"),
+                        HasSubstr("units.csv:5: field parent_unit_id: unknown unit \"zs-nowhere\""),
+                        HasSubstr("units.csv:6: field name: required"),
+                        HasSubstr("sites.csv:4: field site_kind: \"intranet\" is not portal or "
+                                  "department"),
+                        HasSubstr("sites.csv:4: field extra_hosts: \"bad host!\" is not a host name"),
+                        HasSubstr("accounts.csv:3: field platform_account_id: \"gh_1\" is filed "
+                                  "twice on wechat"),
+                        HasSubstr("portals.csv:3: field api_url: \"ftp://data.zs.gov.cn/\" is not "
+                                  "an http(s) URL"),
+                        HasSubstr("portals.csv:3: field kind: \"socrata\" is not supported (only "
+                                  "ckan)"),
+                        HasSubstr("portals.csv:4: field portal_id: duplicate id \"kf\""))));
+}
+
+TEST(RegistryImportTest, ShortRowsEmptyFilesAndUnknownFiles) {
+  std::string sites = kSites;
+  sites += "x-site,zs-gov,某网站\n";  // line 4
+  EXPECT_THAT(ParseRegistryBundle(Bundle(kUnits, sites)),
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       HasSubstr("sites.csv:4: has 3 fields, the header has 7")));
+  EXPECT_THAT(ParseRegistryBundle(Bundle(kUnits, "")),
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       HasSubstr("sites.csv:1: empty file: the first line must be the header")));
+  std::vector<RegistryFile> files = Bundle();
+  files.push_back({"site.csv", "site_id\n"});
+  files.push_back({"units.csv", kUnits});
+  EXPECT_THAT(ParseRegistryBundle(files),
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       AllOf(HasSubstr("site.csv: unknown file (a bundle holds units.csv"),
+                             HasSubstr("units.csv: given twice"))));
+}
+
+TEST(RegistryImportTest, AThousandBadRowsListTheFirstHundred) {
+  std::string units = kUnits;
+  for (int i = 0; i < 1000; ++i) units += "BAD,名,,department,,,,\n";
+  auto s = ParseRegistryBundle(Bundle(units));
+  ASSERT_FALSE(s.ok());
+  const std::string msg(s.status().message());
+  EXPECT_THAT(msg, HasSubstr("registry not imported: 1000 errors\n"));
+  EXPECT_THAT(msg, HasSubstr("units.csv:4: field unit_id: \"BAD\" is not a valid id"));
+  EXPECT_THAT(msg, HasSubstr("units.csv:103: field unit_id"));
+  EXPECT_THAT(msg, Not(HasSubstr("units.csv:104:")));
+  EXPECT_THAT(msg, ::testing::EndsWith("\n… and 900 more"));
 }
 
 TEST(RegistryImportTest, UnknownColumnAndMissingFile) {

@@ -406,20 +406,39 @@ absl::Status RoundManager::MarkUnassessed(common::RedisConnection& conn,
   return absl::OkStatus();
 }
 
+void RoundManager::Stop() {
+  if (!stopping_.HasBeenNotified()) stopping_.Notify();
+  steps_->Cancel();
+}
+
 absl::Status RoundManager::RunStep(v1::Round* round, bool scoring) {
   absl::Status last;
   absl::Duration backoff = options_.step_backoff;
+  const char* step = scoring ? "scoring" : "report";
+  auto stopped = [&] {
+    GI_LOG(INFO).With("round", round->name())
+        << step << " step interrupted by the shutdown; the round stays "
+        << v1::Round::State_Name(round->state()) << " for the next sweep";
+    return absl::CancelledError(absl::StrCat(
+        "the coordinator is stopping; ", round->name(), " stays ",
+        v1::Round::State_Name(round->state()), " for the next sweep (last error: ",
+        last.ok() ? "none" : last.ToString(), ")"));
+  };
   for (int attempt = 0; attempt < options_.step_attempts; ++attempt) {
+    if (stopping_.HasBeenNotified()) return stopped();
     last = scoring ? steps_->ScoreRound(*round) : steps_->CreateReport(*round);
     if (last.ok() || last.code() == absl::StatusCode::kUnimplemented) return last;
+    // A call interrupted by the shutdown is not an answer of the service.
+    if (stopping_.HasBeenNotified()) return stopped();
     if (last.code() == absl::StatusCode::kInvalidArgument ||
         last.code() == absl::StatusCode::kNotFound ||
         last.code() == absl::StatusCode::kFailedPrecondition) {
       return last;  // retrying will not help
     }
-    GI_LOG(WARNING).With("round", round->name())
-        << (scoring ? "scoring" : "report") << " step failed, retrying: " << last;
-    std::this_thread::sleep_for(absl::ToChronoNanoseconds(backoff));
+    if (attempt + 1 == options_.step_attempts) break;  // no wait after the last attempt
+    GI_LOG(WARNING).With("round", round->name()) << step << " step failed, retrying: " << last;
+    // Interrupted by Stop(): a shutdown does not wait for the backoff.
+    if (stopping_.WaitForNotificationWithTimeout(backoff)) return stopped();
     backoff *= 2;
   }
   return last;
@@ -458,6 +477,7 @@ absl::Status RoundManager::Advance(const std::string& id) {
   }
   if (round->state() == v1::Round::SCORING) {
     absl::Status s = RunStep(&*round, /*scoring=*/true);
+    if (s.code() == absl::StatusCode::kCancelled && stopping()) return s;  // left for the next sweep
     std::string note;
     if (s.code() == absl::StatusCode::kUnimplemented) {
       note = "scoring skipped: the scoring service does not score rounds yet";
@@ -472,6 +492,7 @@ absl::Status RoundManager::Advance(const std::string& id) {
   }
   if (round->state() == v1::Round::REPORTING) {
     absl::Status s = RunStep(&*round, /*scoring=*/false);
+    if (s.code() == absl::StatusCode::kCancelled && stopping()) return s;  // left for the next sweep
     std::string note;
     if (s.code() == absl::StatusCode::kUnimplemented) {
       note = "report skipped: the report service does not write reports yet";
@@ -529,7 +550,8 @@ void RoundManager::RunEventLoop(const std::atomic<bool>* stop, absl::Duration sw
         for (const auto& r : *active) {
           auto id = RoundIdFromName(r.name());
           if (!id.ok()) continue;
-          if (absl::Status s = Advance(*id); !s.ok() && s.code() != absl::StatusCode::kAborted) {
+          if (absl::Status s = Advance(*id); !s.ok() && s.code() != absl::StatusCode::kAborted &&
+                                             !stopping()) {
             GI_LOG_EVERY_N_SEC(WARNING, 10).With("round", r.name()) << "advance: " << s;
           }
         }
@@ -558,7 +580,9 @@ void RoundManager::RunEventLoop(const std::atomic<bool>* stop, absl::Duration sw
             absl::Status s = Advance(round_id);
             if (!s.ok() && s.code() != absl::StatusCode::kAborted &&
                 s.code() != absl::StatusCode::kNotFound) {
-              GI_LOG(WARNING).With("round", round_id) << "advance failed (will retry): " << s;
+              if (!stopping()) {
+                GI_LOG(WARNING).With("round", round_id) << "advance failed (will retry): " << s;
+              }
               continue;  // not acked: handled again
             }
           }

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "absl/synchronization/notification.h"
 #include "absl/time/time.h"
 #include "common/redis/redis_pool.h"
 #include "common/redis/work_queue.h"
@@ -23,6 +24,9 @@ class PipelineSteps {
   // UNIMPLEMENTED means "skip with a note"; other errors are retried, then fail the round.
   virtual absl::Status ScoreRound(const v1::Round& round) = 0;
   virtual absl::Status CreateReport(const v1::Round& round) = 0;
+  // The coordinator is stopping: calls in flight return (an error) soon and later calls fail at
+  // once. Default: nothing to interrupt.
+  virtual void Cancel() {}
 };
 
 struct RoundManagerOptions {
@@ -57,8 +61,15 @@ class RoundManager {
       const v1::ListObservationsRequest& request);
 
   // Moves a round forward if it can (its tasks finished → scoring → report → DONE).
-  // Idempotent; safe to call from several places.
+  // Idempotent; safe to call from several places. After Stop(), a scoring or report step that
+  // did not succeed leaves the round in SCORING / REPORTING (CANCELLED status returned) for the
+  // next sweep — of this coordinator or the next one — instead of failing it.
   absl::Status Advance(const std::string& round_id);
+
+  // The coordinator is shutting down: the step retries stop waiting (their backoff is
+  // interrupted) and no round is failed because of the shutdown. Idempotent.
+  void Stop();
+  bool stopping() const { return stopping_.HasBeenNotified(); }
 
   // Consumes round events until `stop` is set (blocking; run it on its own thread). Also sweeps
   // non-terminal rounds at start and every `sweep_every` (recovery after a restart).
@@ -83,6 +94,7 @@ class RoundManager {
   PipelineSteps* steps_;
   RegistryStore registry_store_;
   RoundStore round_store_;
+  absl::Notification stopping_;
 };
 
 // Page tokens: opaque base64url of "offset|filter"; a token is only valid with the same filter.

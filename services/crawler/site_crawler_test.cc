@@ -1,9 +1,85 @@
 #include "services/crawler/site_crawler.h"
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <functional>
+#include <string>
+#include <thread>
+
 #include <gtest/gtest.h>
+
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
 
 namespace govinspect::crawler {
 namespace {
+
+// A one-thread HTTP/1.0 server on loopback: path → (status, body), one connection at a time.
+class LoopbackSite {
+ public:
+  using Handler = std::function<std::pair<int, std::string>(const std::string& path)>;
+  explicit LoopbackSite(Handler h) : handler_(std::move(h)) {
+    fd_ = socket(AF_INET, SOCK_STREAM, 0);
+    sockaddr_in a{};
+    a.sin_family = AF_INET;
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    bind(fd_, reinterpret_cast<sockaddr*>(&a), sizeof a);
+    listen(fd_, 128);
+    socklen_t len = sizeof a;
+    getsockname(fd_, reinterpret_cast<sockaddr*>(&a), &len);
+    port_ = ntohs(a.sin_port);
+    thread_ = std::thread([this] { Loop(); });
+  }
+  ~LoopbackSite() {
+    shutdown(fd_, SHUT_RDWR);
+    close(fd_);
+    thread_.join();
+  }
+  std::string address() const { return absl::StrCat("127.0.0.1:", port_); }
+  int requests() const { return requests_.load(); }
+
+ private:
+  void Loop() {
+    for (;;) {
+      int c = accept(fd_, nullptr, nullptr);
+      if (c < 0) return;
+      std::string req;
+      char buf[4096];
+      while (req.find("\r\n\r\n") == std::string::npos) {
+        ssize_t n = read(c, buf, sizeof buf);
+        if (n <= 0) break;
+        req.append(buf, static_cast<size_t>(n));
+      }
+      size_t sp = req.find(' ');
+      std::string path =
+          sp == std::string::npos ? "/" : req.substr(sp + 1, req.find(' ', sp + 1) - sp - 1);
+      requests_++;
+      auto [status, body] = handler_(path);
+      const bool head = absl::StartsWith(req, "HEAD ");
+      std::string resp = absl::StrCat("HTTP/1.1 ", status, status == 200 ? " OK" : " Not Found",
+                                      "\r\nContent-Type: text/html; charset=utf-8\r\n"
+                                      "Content-Length: ", body.size(),
+                                      "\r\nConnection: close\r\n\r\n", head ? "" : body);
+      size_t off = 0;
+      while (off < resp.size()) {
+        ssize_t n = write(c, resp.data() + off, resp.size() - off);
+        if (n <= 0) break;
+        off += static_cast<size_t>(n);
+      }
+      close(c);
+    }
+  }
+
+  Handler handler_;
+  int fd_ = -1;
+  int port_ = 0;
+  std::atomic<int> requests_{0};
+  std::thread thread_;
+};
 
 TEST(SiteCrawlerTest, ClassifiesTargets) {
   EXPECT_EQ(ClassifyTarget("http://x/a.html", false), TargetKind::kPage);
@@ -28,6 +104,79 @@ TEST(SiteCrawlerTest, TrapGuards) {
   EXPECT_EQ(CalendarPattern("/News_showGkmlNews.action?messagekey=189769"), "");
   EXPECT_EQ(CalendarPattern("/site/tpl/2801?organId=6608621"), "");
   EXPECT_EQ(CalendarPattern("/News_list.action?catid=12&pageNum=2"), "");
+}
+
+// A whole crawl with page understanding on: the engine thread fetches and extracts links while
+// the analysis thread reads the pages from the bounded queue (more pages than the queue holds,
+// so the engine thread waits for it). Run under ThreadSanitizer too (label tsan).
+TEST(SiteCrawlerTest, CrawlsASiteWithPageUnderstandingOnItsOwnThread) {
+  constexpr int kArticles = 60;  // per column; 2 columns + home = 123 pages
+  auto page = [](const std::string& title, const std::string& body) {
+    return absl::StrCat("<html><head><meta charset=\"utf-8\"><title>", title,
+                        "</title></head><body>", body, "</body></html>");
+  };
+  auto nav = [] {
+    return std::string(
+        "<div class=\"nav\"><ul><li><a href=\"/\">首页</a></li>"
+        "<li><a href=\"/tzgg/\">通知公告</a></li><li><a href=\"/ywdt/\">要闻动态</a></li></ul></div>");
+  };
+  auto list = [](const std::string& column) {
+    std::string out = "<ul class=\"list\">";
+    for (int i = 0; i < kArticles; ++i) {
+      absl::StrAppend(&out, "<li><a href=\"/", column, "/", i, ".html\">关于第", i,
+                      "项工作的通知公告内容</a><span>2020-06-", 10 + i % 20, "</span></li>");
+    }
+    return out + "</ul>";
+  };
+  LoopbackSite site([&](const std::string& path) -> std::pair<int, std::string> {
+    if (path == "/") {
+      return {200, page("测试市人民政府", nav() + list("tzgg") +
+                                              "<a href=\"/missing.html\">已删除的页面</a>"
+                                              "<div class=\"footer\">网站标识码：4420000001</div>")};
+    }
+    if (path == "/tzgg/" || path == "/ywdt/") {
+      return {200, page("栏目", nav() + list(path.substr(1, 4)))};
+    }
+    if (absl::EndsWith(path, ".html") && path != "/missing.html") {
+      return {200, page("文章", nav() + "<div class=\"content\"><p>发布日期：2020-06-18</p><p>"
+                                         "为进一步做好政务公开工作，现将有关事项通知如下。</p></div>")};
+    }
+    return {404, "not found"};
+  });
+
+  common::v1::Site s;
+  s.set_name("sites/test");
+  s.set_unit("units/test");
+  s.set_home_url("http://www.test.gov.cn/");
+  CrawlOptions o;
+  o.engine.fetch.connect_to = site.address();
+  o.engine.fetch.timeout = absl::Seconds(20);
+  o.engine.per_host_concurrency = 4;
+  o.check_external = false;
+  common::v1::Observation obs = CrawlSite(s, "2020-06-30", o, nullptr, nullptr);
+
+  const common::v1::SiteEvidence& ev = obs.site();
+  EXPECT_EQ(ev.home().error(), common::v1::FETCH_ERROR_NONE) << ev.home().error_detail();
+  EXPECT_EQ(ev.pages_crawled(), 3 + 2 * kArticles);
+  EXPECT_FALSE(ev.truncated());
+  // Every crawled page went through the analysis thread.
+  EXPECT_EQ(ev.understanding().content_pages(), ev.pages_crawled());
+  bool missing_reported = false;
+  for (const auto& f : obs.findings()) {
+    if (f.kind() == "broken_link" && absl::EndsWith(f.url(), "/missing.html")) {
+      missing_reported = true;
+      EXPECT_EQ(f.detail(), "http_404");
+    }
+  }
+  EXPECT_TRUE(missing_reported);
+  bool notice_column = false;
+  for (const auto& c : ev.understanding().columns()) {
+    if (c.name() == "通知公告") {
+      notice_column = true;
+      EXPECT_EQ(c.items(), kArticles);
+    }
+  }
+  EXPECT_TRUE(notice_column);
 }
 
 }  // namespace

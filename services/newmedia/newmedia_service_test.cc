@@ -1,5 +1,11 @@
 #include "services/newmedia/newmedia_service.h"
 
+#include <grpcpp/grpcpp.h>
+
+#include <atomic>
+
+#include "common/concurrency/bounded_executor.h"
+#include "common/grpc/auth.h"
 #include "common/testing/status_matchers.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
@@ -61,6 +67,60 @@ TEST(NewMediaServiceTest, TransientPlatformFailureIsUnavailableOtherwiseAnObserv
   };
   EXPECT_THAT(CheckAccountFromRegistry(backend, "accounts/zs-hpz-wx", day),
               StatusIs(absl::StatusCode::kFailedPrecondition));
+}
+
+// CheckAccount with bad requests (docs/bad-input.md): checked before the registry is read.
+TEST(NewMediaServiceTest, CheckAccountRejectsBadNamesDatesAndTokens) {
+  std::atomic<int> checks{0};
+  CheckAccountBackend backend;
+  backend.registry = [] { return Registry(); };
+  backend.check = [&checks](const common::v1::TaskPayload& p) {
+    checks++;
+    AccountCheckResult r;
+    r.account.set_target(p.account().name());
+    r.account.set_status(common::v1::TARGET_STATUS_ASSESSED);
+    return r;
+  };
+  backend.today = [] { return absl::CivilDay(2020, 6, 30); };
+  common::BoundedExecutor executor("check", 1, 4);
+  common::RpcAuthorizer auth("t0k");
+  NewMediaServiceImpl service(&executor, &auth, backend);
+  grpc::ServerBuilder builder;
+  builder.RegisterService(&service);
+  std::unique_ptr<grpc::Server> server = builder.BuildAndStart();
+  ASSERT_NE(server, nullptr);
+  auto stub = v1::NewMediaService::NewStub(server->InProcessChannel(grpc::ChannelArguments()));
+  auto call = [&](const std::string& account, const std::string& as_of,
+                  const std::string& token = "t0k") {
+    grpc::ClientContext ctx;
+    common::AddBearerToken(&ctx, token);
+    v1::CheckAccountRequest req;
+    req.set_account(account);
+    req.set_as_of(as_of);
+    v1::CheckAccountResponse resp;
+    return stub->CheckAccount(&ctx, req, &resp);
+  };
+  grpc::Status s = call("accounts/zs-hpz-wx", "", "");
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::UNAUTHENTICATED);
+  for (const std::string name : {"zs-hpz-wx", "accounts/", "accounts/zs-hpz-wx/posts", ""}) {
+    s = call(name, "2020-06-30");
+    EXPECT_EQ(s.error_code(), grpc::StatusCode::INVALID_ARGUMENT) << name;
+    EXPECT_EQ(s.error_message(), "account \"" + name + "\": want accounts/{account}");
+  }
+  s = call("accounts/zs-hpz-wx", "2020-02-30");
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_EQ(s.error_message(), "as_of: \"2020-02-30\" is not a real date");
+  s = call("accounts/zs-hpz-wx", "30/06/2020");
+  EXPECT_EQ(s.error_message(), "as_of: \"30/06/2020\" is not a YYYY-MM-DD date");
+  EXPECT_EQ(checks.load(), 0);
+  s = call("accounts/none", "2020-06-30");
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::NOT_FOUND);
+  EXPECT_EQ(s.error_message(), "accounts/none is not in the registry");
+  s = call("accounts/zs-hpz-wx", "");  // as_of defaults to today
+  EXPECT_TRUE(s.ok()) << s.error_message();
+  EXPECT_EQ(checks.load(), 1);
+  server->Shutdown(std::chrono::system_clock::now());
+  executor.Shutdown();
 }
 
 TEST(NewMediaServerTest, PlatformApiFlag) {

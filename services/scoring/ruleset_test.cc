@@ -194,7 +194,49 @@ INSTANTIATE_TEST_SUITE_P(
                      })pb",
                 "rulesets/t.textproto:2:", "source (citation) required"},
         BadCase{"missing_base", "name: \"t\"\nbase: \"nowhere\"\n", "rulesets/t.textproto:1:",
-                "base ruleset \"nowhere\" not found"}),
+                "base ruleset \"nowhere\" not found"},
+        // Bad values (docs/bad-input.md).
+        BadCase{"at_least_zero",
+                R"pb(name: "t"
+                     indicators {
+                       id: "x" name: "测试" applies_to: APPLIES_TO_ACCOUNT kind: VETO source: "s"
+                       rules { id: "a" description: "d" match { kinds: "no_search" } at_least: 0 }
+                     })pb",
+                "rulesets/t.textproto:4:", "indicator \"x\": rule \"a\": at_least must be ≥ 1"},
+        BadCase{"negative_ratio",
+                R"pb(name: "t"
+                     indicators {
+                       id: "x" name: "测试" applies_to: APPLIES_TO_PORTAL_SITE kind: VETO source: "s"
+                       rules { id: "a" description: "d" match { kinds: "site_unreachable" } ratio_at_least: -0.5 value_key: "fail_ratio" }
+                     })pb",
+                "rulesets/t.textproto:4:", "rule \"a\": ratio_at_least must be ≥ 0"},
+        BadCase{"group_weight_zero",
+                R"pb(name: "t"
+                     score { groups { id: "g" name: "组" weight: 0 } }
+                     indicators {
+                       id: "x" name: "测试" applies_to: APPLIES_TO_PORTAL_SITE kind: DEDUCT
+                       group: "g" cap: 5 source: "s"
+                       rules { id: "a" description: "d" match { kinds: "no_search" } any: true points: 1 }
+                     })pb",
+                "rulesets/t.textproto:2:", "group \"g\": weight must be > 0"},
+        BadCase{"deduct_cap_zero",
+                R"pb(name: "t"
+                     score { groups { id: "g" name: "组" weight: 10 } }
+                     indicators {
+                       id: "x" name: "测试" applies_to: APPLIES_TO_PORTAL_SITE kind: DEDUCT
+                       group: "g" cap: 0 source: "s"
+                       rules { id: "a" description: "d" match { kinds: "no_search" } any: true points: 1 }
+                     })pb",
+                "rulesets/t.textproto:3:", "indicator \"x\": cap must be > 0 for DEDUCT/BONUS"},
+        BadCase{"per_zero",
+                R"pb(name: "t"
+                     score { groups { id: "g" name: "组" weight: 10 } }
+                     indicators {
+                       id: "x" name: "测试" applies_to: APPLIES_TO_PORTAL_SITE kind: DEDUCT
+                       group: "g" cap: 5 source: "s"
+                       rules { id: "a" description: "d" match { kinds: "no_search" } any: true points: 1 per: 0 }
+                     })pb",
+                "rulesets/t.textproto:6:", "rule \"a\": per must be ≥ 1"}),
     [](const ::testing::TestParamInfo<BadCase>& info) { return info.param.name; });
 
 TEST(RulesetTest, OverlayErrorsNameTheOverlayFile) {

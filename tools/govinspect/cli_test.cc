@@ -36,6 +36,7 @@ using ::testing::AllOf;
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 using ::testing::Not;
+using ::testing::StartsWith;
 
 std::string AuthHeader(const grpc::ServerContext* context) {
   const auto& md = context->client_metadata();
@@ -571,6 +572,78 @@ TEST_F(CliTest, BadUsageExitsTwo) {
   }
   EXPECT_EQ(state_.Calls("CreateRound"), 0);
   EXPECT_EQ(state_.Calls("GetRound"), 0);
+}
+
+// The message of each usage error names what is wrong (docs/bad-input.md); nothing is called.
+TEST_F(CliTest, UsageErrorsSayWhatIsWrong) {
+  const std::vector<std::pair<std::vector<std::string>, std::string>> cases = {
+      {{}, "no command given"},
+      {{"bogus"}, "unknown command \"bogus\""},
+      {{"round"}, "\"round\" needs a command"},
+      {{"round", "frobnicate"}, "unknown command \"round frobnicate\""},
+      {{"round", "get"}, "\"govinspect round get ROUND\": missing argument ROUND"},
+      {{"round", "get", "r1", "r2"}, "unexpected argument \"r2\""},
+      {{"round", "get", "r1", "--nope"}, "unknown flag --nope"},
+      {{"round", "get", "r1", "--deadline"}, "--deadline needs a value"},
+      {{"round", "get", "r1", "--unit", "x"}, "--unit does not apply to \"round get\""},
+      {{"round", "list", "--all=maybe"}, "--all takes true or false, got \"maybe\""},
+      {{"round", "start", "--as-of", "2020-06-30", "--as-of", "2020-06-30"},
+       "--as-of given more than once"},
+      {{"--output", "yaml", "round", "list"}, "--output must be text or json, got \"yaml\""},
+      {{"--deadline", "soon", "round", "list"},
+       "--deadline must be a positive duration like 10s or 500ms, got \"soon\""},
+      {{"round", "export", "r1"}, "\"round export\" needs -o FILE"},
+      {{"round", "start"}, "\"round start\" needs --as-of YYYY-MM-DD"},
+  };
+  for (const auto& [args, message] : cases) {
+    RunResult r = Run(args);
+    EXPECT_EQ(r.code, kExitUsage) << absl::StrJoin(args, " ");
+    EXPECT_THAT(r.err, StartsWith(message + "\n")) << absl::StrJoin(args, " ");
+  }
+  // Checked by the command, after parsing: "govinspect: <message>", the group's usage, exit 2.
+  const std::vector<std::pair<std::vector<std::string>, std::string>> command_cases = {
+      {{"round", "start", "--as-of", "2020-02-30"},
+       "--as-of must be a date YYYY-MM-DD, got \"2020-02-30\""},
+      {{"round", "start", "--as-of", "2020-06-30", "--kinds", "crawl,bogus"},
+       "--kinds takes crawl, account and portal, got \"bogus\""},
+      {{"round", "start", "--as-of", "2020-06-30", "--id", "Not_A_Label"},
+       "\"Not_A_Label\" is not a valid rounds id (lowercase letters, digits and '-')"},
+      {{"round", "get", "rounds/Bad_Id"},
+       "\"rounds/Bad_Id\" is not a valid rounds id (lowercase letters, digits and '-')"},
+      {{"registry", "list", "things"},
+       "registry list takes units, sites, accounts or portals, got \"things\""},
+      {{"registry", "list", "units", "--unit", "x"}, "--unit applies to sites and accounts only"},
+      {{"registry", "list", "sites", "--page-size", "ten"},
+       "--page-size must be a non-negative integer, got \"ten\""},
+      {{"scores", "show", "r1", "zs-jrj-site"},
+       "\"zs-jrj-site\" is not a target: want sites/ID, accounts/ID, units/ID or portals/ID"},
+      {{"site", "check", "ftp://www.zs.gov.cn/"},
+       "site check: \"ftp://www.zs.gov.cn/\" is not an http(s) URL"},
+      {{"site", "check", "http://www.zs.gov.cn/", "--as-of", "30/06/2020"},
+       "--as-of \"30/06/2020\": want YYYY-MM-DD"},
+      {{"health", "--service", "nosuch"}, "--service must be one of "},
+  };
+  for (const auto& [args, message] : command_cases) {
+    RunResult r = Run(args);
+    EXPECT_EQ(r.code, kExitUsage) << absl::StrJoin(args, " ");
+    EXPECT_THAT(r.err, StartsWith("govinspect: " + message)) << absl::StrJoin(args, " ");
+    EXPECT_THAT(r.err, HasSubstr("Usage:")) << absl::StrJoin(args, " ");
+  }
+  EXPECT_EQ(state_.Calls("CreateRound"), 0);
+  EXPECT_EQ(state_.Calls("GetRound"), 0);
+  EXPECT_EQ(state_.Calls("ListUnits"), 0);
+}
+
+TEST_F(CliTest, RegistryImportWithoutUnitsCsvOrOfAMissingDirectorySendsNothing) {
+  fs::copy_file(kExampleRegistry + "/sites.csv", tmp_ / "sites.csv");
+  RunResult r = Run({"registry", "import", tmp_.string()});
+  EXPECT_EQ(r.code, kExitInvalid);
+  EXPECT_EQ(r.err, absl::StrCat("error: 注册表目录 ", tmp_.string(), " 中缺少必需的 units.csv\n"));
+  r = Run({"registry", "import", (tmp_ / "nope").string()});
+  EXPECT_EQ(r.code, kExitNotFound);
+  EXPECT_EQ(r.err,
+            absl::StrCat("error: 注册表目录 ", (tmp_ / "nope").string(), " 不存在或不是目录\n"));
+  EXPECT_EQ(state_.Calls("ImportRegistry"), 0);
 }
 
 TEST_F(CliTest, HelpPrintsUsageAndExitsZero) {
