@@ -1,5 +1,7 @@
 #include "common/worker/queue_worker.h"
 
+#include <algorithm>
+
 #include <unistd.h>
 
 #include <chrono>
@@ -134,6 +136,17 @@ void QueueWorker::Process(RedisConnection& conn, WorkQueue& queue, const std::st
         << "task failed (will be delivered again): " << obs.status();
     return;
   }
+  // Redis unavailable (a restart): keep trying for a bounded time; both steps are idempotent
+  // (an observation overwrites itself, a task completes once).
+  const absl::Time retry_until = absl::Now() + options_.result_retry;
+  auto retry = [&](absl::Duration& backoff, const absl::Status& s) {
+    if (s.code() != absl::StatusCode::kUnavailable || stopping_.load() || absl::Now() + backoff > retry_until) {
+      return false;
+    }
+    absl::SleepFor(backoff);
+    backoff = std::min(backoff * 2, absl::Seconds(2));
+    return true;
+  };
   ObservationStore store(&conn, options_.queue.key_prefix);
   for (size_t i = 0; i < obs->size(); ++i) {
     v1::Observation& o = (*obs)[i];
@@ -147,14 +160,21 @@ void QueueWorker::Process(RedisConnection& conn, WorkQueue& queue, const std::st
           absl::GetCurrentTimeNanos());
     }
     // Units are observed by several checkers: each stores its own part.
-    absl::Status s = o.target().rfind("units/", 0) == 0 ? store.PutPart(task.round, o, options_.kind)
-                                                        : store.Put(task.round, o);
+    absl::Status s;
+    for (absl::Duration backoff = absl::Milliseconds(100);;) {
+      s = o.target().rfind("units/", 0) == 0 ? store.PutPart(task.round, o, options_.kind)
+                                             : store.Put(task.round, o);
+      if (s.ok() || !retry(backoff, s)) break;
+    }
     if (!s.ok()) {
       GI_LOG_EVERY_N_SEC(WARNING, 5) << "cannot store observation: " << s;
       return;  // redelivered later
     }
   }
   auto done = queue.Complete(task);
+  for (absl::Duration backoff = absl::Milliseconds(100); !done.ok() && retry(backoff, done.status());) {
+    done = queue.Complete(task);
+  }
   if (!done.ok()) {
     GI_LOG_EVERY_N_SEC(WARNING, 5) << "cannot complete task: " << done.status();
     return;

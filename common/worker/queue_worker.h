@@ -34,6 +34,10 @@ struct QueueWorkerOptions {
   std::string consumer_prefix;
   // How long one Take waits for new work (also bounds how fast Stop returns).
   absl::Duration block = absl::Seconds(1);
+  // Storing a finished task's observations and completing it (both idempotent) are retried this
+  // long while Redis is unavailable (restarting, failing over), so that finished work is kept
+  // instead of being redone after the lease.
+  absl::Duration result_retry = absl::Seconds(20);
 };
 
 // Does one task. Returns the observation to store (round/target/unit are filled in if empty).

@@ -352,5 +352,55 @@ TEST(QueueWorkerRestartTest, KeepsWorkingAcrossARedisRestart) {
   EXPECT_EQ(calls.load(), 10);
 }
 
+// A task that finishes while Redis is restarting is stored and completed when Redis is back,
+// not redone after its lease.
+TEST(QueueWorkerRestartTest, FinishedWorkIsKeptAcrossARedisRestart) {
+  testing::RedisServer::Options ro;
+  ro.appendonly = true;
+  testing::RedisServer redis(ro);
+  ASSERT_THAT(redis.Start(), IsOk());
+  QueueWorkerOptions o;
+  o.kind = kKind;
+  o.threads = 1;
+  o.redis = redis.connection_options();
+  o.redis.reconnect_attempts = 1;
+  o.redis.reconnect_backoff = absl::Milliseconds(50);
+  o.consumer_prefix = "test";
+  o.block = absl::Milliseconds(100);
+  o.result_retry = absl::Seconds(20);
+  std::atomic<int> calls{0};
+  absl::Notification started, release;
+  QueueWorker worker(o,
+                     [&](const v1::TaskPayload&, const Task&) -> absl::StatusOr<v1::Observation> {
+                       if (calls++ == 0) {
+                         started.Notify();
+                         release.WaitForNotificationWithTimeout(absl::Seconds(30));
+                       }
+                       return v1::Observation();
+                     },
+                     nullptr);
+  {
+    RedisConnection c(redis.connection_options());
+    WorkQueue q(&c, WorkQueueOptions{});
+    ASSERT_THAT(q.EnqueueRound("r1", Tasks("r1", 1)), IsOk());
+  }
+  ASSERT_THAT(worker.Start(), IsOk());
+  ASSERT_TRUE(started.WaitForNotificationWithTimeout(absl::Seconds(10)));
+  std::this_thread::sleep_for(std::chrono::milliseconds(1500));  // AOF (everysec) has the take
+  redis.Kill();
+  release.Notify();  // the task finishes while Redis is down
+  std::this_thread::sleep_for(std::chrono::milliseconds(700));
+  ASSERT_THAT(redis.Start(), IsOk());
+  auto progress = [&] {
+    RedisConnection c(redis.connection_options());
+    WorkQueue q(&c, WorkQueueOptions{});
+    auto p = q.Progress("r1");
+    return p.ok() ? p->finished : -1;
+  };
+  ASSERT_TRUE(WaitFor([&] { return progress() == 1; }));
+  worker.Stop();
+  EXPECT_EQ(calls.load(), 1);  // stored and completed after the restart, not redone
+}
+
 }  // namespace
 }  // namespace govinspect::common
