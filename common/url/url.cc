@@ -83,6 +83,18 @@ absl::StatusOr<std::string> Finish(CURLU* u, absl::string_view what) {
   curl_url_set(u, CURLUPART_PASSWORD, nullptr, 0);
   std::string out = GetPart(u, CURLUPART_URL, CURLU_NO_DEFAULT_PORT);
   if (out.empty()) return absl::InvalidArgumentError(absl::StrCat("\"", what, "\": cannot format"));
+  // A percent-encoded host is decoded but not normalised in the same pass ("%32" → "2", which
+  // reads as the IPv4 address 0.0.0.2 the next time): parse the result once more so that a
+  // normal form normalises to itself.
+  if (absl::StrContains(what, '%')) {
+    UrlHandle again(curl_url());
+    if (curl_url_set(again.get(), CURLUPART_URL, out.c_str(), 0) != CURLUE_OK) {
+      return absl::InvalidArgumentError(absl::StrCat("\"", what, "\": not a valid host name"));
+    }
+    std::string second = GetPart(again.get(), CURLUPART_URL, CURLU_NO_DEFAULT_PORT);
+    if (second.empty()) return absl::InvalidArgumentError(absl::StrCat("\"", what, "\": cannot format"));
+    out = std::move(second);
+  }
   // CURLU keeps an empty query's "?" as given; a bare "?" at the end is dropped by browsers'
   // normalisation only for fragments, so keep the URL as curl formats it.
   return out;

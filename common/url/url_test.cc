@@ -64,6 +64,19 @@ TEST(UrlTest, ResolverFastPathAgreesOnEncodedCharactersAndDotSegments) {
 // Found by fuzz/url_fuzzer.cc: CURLU decodes a percent-encoded host and formats it raw, so a
 // normal form could hold bytes that are not UTF-8 (and "%25" where the host part had "%"); an
 // IPv6 zone came back as "%25…" in the URL but not in the host.
+// A percent-encoded host is decoded and then normalised as the host it is, so that a normal
+// form normalises to itself (found by the url fuzzer: "%32" became "2", then "0.0.0.2").
+TEST(UrlTest, PercentEncodedHostsNormaliseToAFixedPoint) {
+  for (const char* url : {"Http:/%32/Aa%iz", "http://%32/a", "http://www.%7as.gov.cn/x%20y"}) {
+    auto once = NormalizeUrl(url);
+    ASSERT_TRUE(once.ok()) << url;
+    auto twice = NormalizeUrl(*once);
+    ASSERT_TRUE(twice.ok()) << *once;
+    EXPECT_EQ(*twice, *once) << url;
+  }
+  EXPECT_EQ(*NormalizeUrl("http://%32/a"), "http://0.0.0.2/a");
+}
+
 TEST(UrlTest, HostsThatAreNoHostNamesAreRejected) {
   EXPECT_FALSE(NormalizeUrl("https://www.\xEF\xEFgd.gov%cn/gkmlpt/index").ok());
   EXPECT_FALSE(NormalizeUrl("http://www.%EF%EF.gov.cn/").ok());
