@@ -170,9 +170,15 @@ absl::StatusOr<v1::Round> RoundManager::CreateRound(const v1::CreateRoundRequest
   if (!running.ok() && running.status().code() != absl::StatusCode::kAborted) {
     return running.status();
   }
-  // A round with no tasks at all is finished already.
-  if (absl::Status s = Advance(id); !s.ok()) {
-    GI_LOG(WARNING).With("round", round.name()) << "advance: " << s;
+  // A round with no tasks at all is finished already. Any other round is advanced by the event
+  // loop (the last task's completion) or the sweep, never inside this RPC: its scoring and report
+  // steps can take long (retries while those services are down).
+  common::WorkQueue queue(&*conn, options_.queue);
+  auto progress = queue.Progress(id);
+  if (progress.ok() && progress->total == 0) {
+    if (absl::Status s = Advance(id); !s.ok()) {
+      GI_LOG(WARNING).With("round", round.name()) << "advance: " << s;
+    }
   }
   return GetRound(round.name());
 }
