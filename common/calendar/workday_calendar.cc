@@ -1,5 +1,7 @@
 #include "common/calendar/workday_calendar.h"
 
+#include <algorithm>
+
 #include <cstdlib>
 #include <fstream>
 #include <sstream>
@@ -12,6 +14,13 @@
 #include "absl/strings/strip.h"
 
 namespace govinspect::common {
+
+absl::CivilDay AddMonths(absl::CivilDay day, int months) {
+  const absl::CivilMonth m = absl::CivilMonth(day) + months;
+  const int last = static_cast<int>((absl::CivilDay(m + 1) - 1).day());
+  return absl::CivilDay(m.year(), m.month(), std::min(static_cast<int>(day.day()), last));
+}
+
 
 extern const char kCnWorkdaysData[];  // generated from common/calendar/data/cn-workdays.txt
 

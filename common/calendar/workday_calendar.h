@@ -22,6 +22,10 @@
 
 namespace govinspect::common {
 
+// `day` shifted by whole months, the day clamped to the month's length (2020-08-31 − 6 months =
+// 2020-02-29): the "N months before the 监测时间点" of the indicators.
+absl::CivilDay AddMonths(absl::CivilDay day, int months);
+
 class WorkdayCalendar {
  public:
   // Parses the data format above; errors name `file_name` and the line.

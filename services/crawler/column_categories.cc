@@ -31,12 +31,6 @@ bool ColumnCategories::IsUpdating(absl::string_view c) {
          c == "planning" || c == "finance";
 }
 
-absl::CivilDay AddMonths(absl::CivilDay day, int months) {
-  absl::CivilMonth m = absl::CivilMonth(day) + months;
-  const int last = static_cast<int>((absl::CivilDay(m + 1) - 1).day());
-  return absl::CivilDay(m.year(), m.month(), std::min(static_cast<int>(day.day()), last));
-}
-
 absl::CivilDay ColumnCategories::StaleBefore(absl::string_view c, absl::CivilDay as_of) {
   if (c == "news") return as_of - 14;
   if (c == "notice" || c == "policy" || c == "interpretation") return AddMonths(as_of, -6);

@@ -12,6 +12,7 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "absl/time/civil_time.h"
+#include "common/calendar/workday_calendar.h"
 
 namespace govinspect::crawler {
 
@@ -37,9 +38,7 @@ class ColumnCategories {
   std::vector<std::pair<std::string, std::string>> keywords_;  // keyword → category, in order
 };
 
-// as_of shifted by whole months, the day clamped to the month's length (2020-08-31 − 6 months =
-// 2020-02-29).
-absl::CivilDay AddMonths(absl::CivilDay day, int months);
+using common::AddMonths;
 
 }  // namespace govinspect::crawler
 

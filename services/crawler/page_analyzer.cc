@@ -411,9 +411,6 @@ class Analyzer {
       if (dated > 0 && static_cast<size_t>(dated) * 2 < items.size()) continue;
       if (items.empty()) continue;
       for (const ListItem& li : items) {
-        if (li.date && (!out_->newest_any_list || *li.date > *out_->newest_any_list)) {
-          if (*li.date <= ctx_.as_of + 1) out_->newest_any_list = li.date;
-        }
         if (li.date && out_->all_dated_items.size() < 500 && all_urls_.insert(li.url).second) {
           out_->all_dated_items.push_back(li);
         }
@@ -608,7 +605,9 @@ class Analyzer {
           }
           if (li.date) {
             ++out_->dated_items;
-            if (!out_->newest_any_list || *li.date > *out_->newest_any_list) out_->newest_any_list = li.date;
+            if (out_->all_dated_items.size() < 500 && all_urls_.insert(li.url).second) {
+              out_->all_dated_items.push_back(li);
+            }
           }
           out_->items.push_back(std::move(li));
         }

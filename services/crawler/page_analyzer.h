@@ -64,7 +64,6 @@ struct PageFacts {
   // links) and every dated item of every list on the page (for the home page's freshness).
   std::vector<ListItem> items;
   int dated_items = 0;
-  std::optional<absl::CivilDay> newest_any_list;
   // Every dated item of every list on the page (at most 500).
   std::vector<ListItem> all_dated_items;
   // "" or no_info_text / zero_items / empty_container.

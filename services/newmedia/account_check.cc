@@ -9,6 +9,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
+#include "common/calendar/workday_calendar.h"
 #include "google/protobuf/util/time_util.h"
 
 namespace govinspect::newmedia {
@@ -31,11 +32,7 @@ std::optional<absl::Time> ParseRfc3339(const std::string& s) {
 
 std::string Iso(absl::CivilDay d) { return absl::FormatCivilTime(d); }
 
-absl::CivilDay AddMonths(absl::CivilDay d, int months) {
-  absl::CivilMonth m = absl::CivilMonth(d) + months;
-  const int last_day = (absl::CivilDay(m + 1) - 1).day();
-  return absl::CivilDay(m.year(), m.month(), std::min(d.day(), last_day));
-}
+using common::AddMonths;
 
 // CPU time of the calling thread, seconds.
 double ThreadCpuSeconds() {

@@ -13,6 +13,7 @@
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
+#include "common/calendar/workday_calendar.h"
 #include "services/scoring/finding_kinds.h"
 
 namespace govinspect::scoring {
@@ -144,13 +145,7 @@ bool ParseIsoDay(absl::string_view s, absl::CivilDay* day) {
 
 absl::CivilDay Subtract(absl::CivilDay as_of, const v1::Window& w) {
   const int months = w.years() * 12 + w.months();
-  absl::CivilDay out = as_of;
-  if (months != 0) {
-    const absl::CivilMonth m = absl::CivilMonth(as_of) - months;
-    const absl::CivilDay last = absl::CivilDay(m + 1) - 1;
-    out = absl::CivilDay(m.year(), m.month(), std::min<int>(as_of.day(), last.day()));
-  }
-  return out - w.days();
+  return common::AddMonths(as_of, -months) - w.days();
 }
 
 // ------------------------------------------------------------------------------------ registry
