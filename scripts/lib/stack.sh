@@ -2,18 +2,31 @@
 # (ports chosen by the kernel), and stop everything. Sourced by run-round.sh and the e2e tests.
 #
 # Requires: STACK_DIR (a work dir), BIN_DIR (the build dir with the binaries).
+# Optional: STACK_STABLE_PORTS=1 makes the services listen on ports below the kernel's ephemeral
+# range (see stack_free_port), for tests that stop a service and start it again on its port.
 
 STACK_PIDS=()
 
 stack_log() { printf '[%s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
 
-# Waits (bounded) until FILE contains a line matching PATTERN; prints the line.
+# stack_wait_line FILE PATTERN [TIMEOUT_S] [PID]: waits (bounded) until FILE contains a line
+# matching PATTERN and prints it; gives up early when process PID (if given) has exited.
 stack_wait_line() {
-  local file=$1 pattern=$2 timeout=${3:-30} i=0
+  local file=$1 pattern=$2 timeout=${3:-30} pid=${4:-} i=0
   while (( i < timeout * 10 )); do
     if [[ -f $file ]] && grep -q -- "$pattern" "$file"; then
       grep -m1 -- "$pattern" "$file"
       return 0
+    fi
+    if [[ -n $pid ]] && ! kill -0 "$pid" 2>/dev/null; then
+      # One last look: the line may have been written just before the exit.
+      if [[ -f $file ]] && grep -q -- "$pattern" "$file"; then
+        grep -m1 -- "$pattern" "$file"
+        return 0
+      fi
+      stack_log "process $pid exited before '$pattern' appeared in $file"
+      tail -n 20 "$file" >&2 || true
+      return 1
     fi
     sleep 0.1
     i=$((i + 1))
@@ -23,8 +36,33 @@ stack_wait_line() {
   return 1
 }
 
+# Prints a free loopback port below the kernel's ephemeral range (net.ipv4.ip_local_port_range).
+# A port the kernel hands out for bind(0) is also one it hands out as the source port of outgoing
+# connections: once its server stops, any client may take it, and the server cannot come back on
+# it. Ports below that range are never taken that way.
 stack_free_port() {
-  python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'
+  python3 -c '
+import random, socket
+lo = 32768
+try:
+    lo = int(open("/proc/sys/net/ipv4/ip_local_port_range").read().split()[0])
+except (OSError, ValueError, IndexError):
+    pass
+first = 10000 if lo > 12000 else 1024
+for _ in range(200):
+    port = random.randrange(first, lo)
+    s = socket.socket()
+    try:
+        s.bind(("127.0.0.1", port))
+    except OSError:
+        continue
+    finally:
+        s.close()
+    print(port)
+    break
+else:
+    raise SystemExit("no free port below the ephemeral range")
+'
 }
 
 # Starts redis-server with AOF in STACK_DIR/redis; sets REDIS_PORT, REDIS_ADDR and REDIS_PID.
@@ -61,7 +99,7 @@ stack_start_sim() {
     >"$STACK_DIR/simprovince.out" 2>"$STACK_DIR/simprovince.log" &
   STACK_PIDS+=("$!")
   local line
-  line=$(stack_wait_line "$STACK_DIR/simprovince.out" "listening on" 30) || return 1
+  line=$(stack_wait_line "$STACK_DIR/simprovince.out" "listening on" 30 "$!") || return 1
   SIM_ADDR=${line##*listening on }
 }
 
@@ -70,13 +108,15 @@ stack_start_service() {
   local name=$1; shift
   local log="$STACK_DIR/$name.log"
   [[ -f $log ]] && mv "$log" "$log.$(date +%s%N)"
+  local listen=127.0.0.1:0
+  [[ ${STACK_STABLE_PORTS:-0} == 1 ]] && listen="127.0.0.1:$(stack_free_port)"
   "$BIN_DIR/services/$name/$name" \
-    --listen_address=127.0.0.1:0 --metrics_address=127.0.0.1:0 \
+    --listen_address="$listen" --metrics_address=127.0.0.1:0 \
     --redis_address="$REDIS_ADDR" "$@" 2>"$log" &
   local pid=$!
   STACK_PIDS+=("$pid")
   local line port metrics upper
-  line=$(stack_wait_line "$log" '"message":"'"$name"' serving"' 30) || return 1
+  line=$(stack_wait_line "$log" '"message":"'"$name"' serving"' 30 "$pid") || return 1
   port=$(sed -n 's/.*"port":\([0-9]*\).*/\1/p' <<<"$line")
   metrics=$(sed -n 's/.*"metrics":"\([^"]*\)".*/\1/p' <<<"$line")
   upper=$(tr '[:lower:]' '[:upper:]' <<<"$name")

@@ -113,6 +113,9 @@ start_stack() {
   local name=$1; shift
   STACK_DIR=$WORK/$name
   mkdir -p "$STACK_DIR"
+  # Redis, coordinator, scoring and report come back on their ports: keep them out of the range
+  # the kernel hands out to outgoing connections.
+  STACK_STABLE_PORTS=1
   stack_start_redis
   stack_start_sim "$PROVINCE" "$@"
   STACK_FLAGS=(--api_token="$GOVINSPECT_TOKEN" --lease="${LEASE_S}s" --max_deliveries="$MAX_DELIVERIES")
