@@ -32,6 +32,14 @@ function(govinspect_cc_binary)
   if(GOVINSPECT_TSAN)
     target_link_libraries(${A_NAME} PRIVATE govinspect_tsan_absl_annotations)
   endif()
+  govinspect_use_jemalloc(${A_NAME})
+endfunction()
+
+# Links an executable with jemalloc when GOVINSPECT_JEMALLOC is on (see the top CMakeLists.txt).
+function(govinspect_use_jemalloc target)
+  if(GOVINSPECT_JEMALLOC)
+    target_link_libraries(${target} PRIVATE PkgConfig::JEMALLOC)
+  endif()
 endfunction()
 
 function(govinspect_cc_test)

@@ -16,6 +16,8 @@ PACKAGES=(
   # http, html, charsets, text
   libcurl4-openssl-dev libssl-dev libxml2-dev libuchardet-dev libre2-dev
   nlohmann-json3-dev libevent-dev zlib1g-dev libcsv-dev
+  # allocator of the service binaries
+  libjemalloc-dev
   # reports (通报: PDF via cairo/pango with CJK fonts, XLSX), rulesets
   libcairo2-dev libpango1.0-dev fonts-noto-cjk libxlsxwriter-dev libyaml-cpp-dev
   poppler-utils python3-openpyxl

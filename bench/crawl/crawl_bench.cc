@@ -1,6 +1,6 @@
 // Crawls one site fully (all link checks on) and prints one JSON line with the figures.
 //   crawl_bench URL [--connect_to HOST:PORT] [--concurrency N] [--in_flight N] [--as_of YYYY-MM-DD]
-//               [--understand 0|1]
+//               [--understand 0|1] [--page_threads N]
 #include <sys/resource.h>
 
 #include <cstdlib>
@@ -30,6 +30,7 @@ int main(int argc, char** argv) {
     else if (f == "--in_flight") absl::SimpleAtoi(argv[i + 1], &o.engine.max_in_flight);
     else if (f == "--as_of") as_of = argv[i + 1];
     else if (f == "--understand") o.understand_pages = std::string(argv[i + 1]) != "0";
+    else if (f == "--page_threads") absl::SimpleAtoi(argv[i + 1], &o.page_threads);
   }
   govinspect::common::v1::Site site;
   site.set_name("sites/bench");

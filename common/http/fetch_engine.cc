@@ -464,8 +464,29 @@ void FetchEngine::CancelAll(const std::string& why) {
   }
 }
 
+void FetchEngine::Post(std::function<void()> fn) {
+  {
+    absl::MutexLock lock(&posted_mu_);
+    posted_.push_back(std::move(fn));
+  }
+  curl_multi_wakeup(multi_);
+}
+
+size_t FetchEngine::RunPosted() {
+  std::vector<std::function<void()>> fns;
+  {
+    absl::MutexLock lock(&posted_mu_);
+    fns.swap(posted_);
+  }
+  for (auto& fn : fns) {
+    if (expected_posts_ > 0) --expected_posts_;
+    fn();
+  }
+  return fns.size();
+}
+
 void FetchEngine::Run(absl::Time deadline) {
-  while (outstanding_ > 0) {
+  while (outstanding_ > 0 || expected_posts_ > 0) {
     absl::Time now = absl::Now();
     if (now >= deadline) {
       CancelAll("stopped at the crawl's time budget");
@@ -478,6 +499,7 @@ void FetchEngine::Run(absl::Time deadline) {
       delayed_.erase(delayed_.begin());
       Enqueue(j, /*front=*/true);
     }
+    RunPosted();
     StartReady(now);
     int running = 0;
     curl_multi_perform(multi_, &running);
@@ -485,7 +507,7 @@ void FetchEngine::Run(absl::Time deadline) {
     while (CURLMsg* msg = curl_multi_info_read(multi_, &left)) {
       if (msg->msg == CURLMSG_DONE) OnTransferDone(msg->easy_handle, msg->data.result);
     }
-    if (outstanding_ == 0) break;
+    if (outstanding_ == 0 && expected_posts_ == 0) break;
     // Start what became possible before waiting.
     now = absl::Now();
     StartReady(now);
@@ -495,9 +517,9 @@ void FetchEngine::Run(absl::Time deadline) {
       if (!h.queue.empty() && h.next_start > now) wait = std::min(wait, h.next_start - now);
     }
     wait = std::min(wait, deadline - now);
-    if (in_flight_ > 0 || wait > absl::ZeroDuration()) {
+    if (in_flight_ > 0 || expected_posts_ > 0 || wait > absl::ZeroDuration()) {
       int ms = static_cast<int>(std::max<int64_t>(0, absl::ToInt64Milliseconds(wait)));
-      if (in_flight_ > 0) {
+      if (in_flight_ > 0 || expected_posts_ > 0) {  // a Post wakes the poll up
         curl_multi_poll(multi_, nullptr, 0, ms, nullptr);
       } else if (ms > 0) {
         usleep(static_cast<useconds_t>(ms) * 1000);

@@ -14,7 +14,7 @@
 // loop), per-host concurrency and minimum delay between requests, retries of transient errors
 // with exponential backoff honouring Retry-After (the host is paused for that long), host →
 // address mapping (connect_to). Not thread-safe: Submit, Run and the callbacks all happen on the
-// thread that calls Run.
+// thread that calls Run — except Post, which hands work done on other threads back to it.
 
 #include <cstdint>
 #include <deque>
@@ -27,6 +27,7 @@
 
 #include "absl/container/flat_hash_map.h"
 #include "absl/container/flat_hash_set.h"
+#include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
 #include "common/http/address_guard.h"
 #include "common/http/fetcher.h"
@@ -86,6 +87,15 @@ class FetchEngine {
   // `deadline`; at the deadline the fetches still open are finished with a TIMEOUT error.
   void Run(absl::Time deadline = absl::InfiniteFuture());
 
+  // Work done on other threads whose results come back to the engine's thread (a crawl reading
+  // pages on a pool): ExpectPost, on the engine's thread, announces one Post to come, and Run
+  // keeps running until it has arrived. Post may be called from any thread; `fn` runs on the
+  // engine's thread inside Run (and may Submit). Posts that arrive after Run returned at its
+  // deadline run in the next Run, or never.
+  void ExpectPost() { ++expected_posts_; }
+  void Post(std::function<void()> fn);
+  size_t expected_posts() const { return expected_posts_; }
+
   // Fetches submitted and not finished.
   size_t outstanding() const { return outstanding_; }
   int64_t transfers_started() const { return transfers_started_; }
@@ -107,6 +117,8 @@ class FetchEngine {
   void Finish(Job* job);
   void Retry(Job* job, absl::Duration delay);
   void CancelAll(const std::string& why);
+  // Runs what Post handed over; returns how many ran.
+  size_t RunPosted();
   CURL* TakeHandle();
   void ReturnHandle(CURL* easy);
 
@@ -124,6 +136,9 @@ class FetchEngine {
   int in_flight_ = 0;
   size_t outstanding_ = 0;
   int64_t transfers_started_ = 0;
+  size_t expected_posts_ = 0;
+  absl::Mutex posted_mu_;
+  std::vector<std::function<void()>> posted_ ABSL_GUARDED_BY(posted_mu_);
 };
 
 // The host of an absolute http(s) URL, lowercase ("" if it has none).

@@ -11,12 +11,14 @@
 #include <map>
 #include <mutex>
 #include <thread>
+#include <vector>
 
 #include <gtest/gtest.h>
 #include <zlib.h>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/match.h"
+#include "absl/time/clock.h"
 
 namespace govinspect::common {
 namespace {
@@ -241,6 +243,54 @@ TEST(FetchEngineTest, ClosedPortIsRefused) {
   EXPECT_EQ(res.error, v1::FETCH_ERROR_REFUSED) << res.error_detail;
   EXPECT_EQ(FetchReason(res), "refused");
   EXPECT_EQ(res.attempts, 2);
+}
+
+// Work done on other threads comes back through Post: Run waits for every announced Post, runs
+// it on its own thread, and what it submits is fetched in the same Run.
+TEST(FetchEngineTest, PostsFromOtherThreadsRunOnTheEngineThread) {
+  FetchEngineOptions o = Opts();
+  o.fetch.max_attempts = 1;
+  FetchEngine e(o);
+  const std::thread::id engine_thread = std::this_thread::get_id();
+  constexpr int kPosts = 8;
+  int ran = 0;
+  bool on_engine_thread = true;
+  FetchResult fetched;
+  std::vector<std::thread> workers;
+  for (int i = 0; i < kPosts; ++i) {
+    e.ExpectPost();
+    workers.emplace_back([&, i] {
+      absl::SleepFor(absl::Milliseconds(5 * i));
+      e.Post([&, i] {
+        on_engine_thread = on_engine_thread && std::this_thread::get_id() == engine_thread;
+        ++ran;
+        if (i == kPosts - 1) {
+          FetchRequest r;
+          r.url = "http://127.0.0.1:1/";
+          e.Submit(r, [&](FetchResult res) { fetched = std::move(res); });
+        }
+      });
+    });
+  }
+  e.Run(absl::Now() + absl::Seconds(60));
+  for (auto& w : workers) w.join();
+  EXPECT_EQ(ran, kPosts);
+  EXPECT_TRUE(on_engine_thread);
+  EXPECT_EQ(e.expected_posts(), 0u);
+  EXPECT_EQ(fetched.error, v1::FETCH_ERROR_REFUSED) << fetched.error_detail;
+}
+
+// A Post that never comes does not hold Run past its deadline.
+TEST(FetchEngineTest, RunStopsAtTheDeadlineWhileAPostIsAwaited) {
+  FetchEngine e(Opts());
+  e.ExpectPost();
+  e.Run(absl::Now() + absl::Milliseconds(200));
+  EXPECT_EQ(e.expected_posts(), 1u);
+  bool ran = false;
+  e.Post([&] { ran = true; });
+  e.Run(absl::Now() + absl::Seconds(60));  // the late Post runs in the next Run
+  EXPECT_TRUE(ran);
+  EXPECT_EQ(e.expected_posts(), 0u);
 }
 
 TEST(FetchEngineTest, SsrfGuardWithoutAllowList) {

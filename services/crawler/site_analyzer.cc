@@ -117,23 +117,41 @@ const PageFacts* SiteAnalyzer::Page(const std::string& url) const {
 }
 
 void SiteAnalyzer::AddPage(const std::string& url, PageFacts facts) {
+  std::vector<common::ContentMatch> matches = CheckContent(facts);
+  AddPage(url, std::move(facts), std::move(matches));
+}
+
+std::vector<common::ContentMatch> SiteAnalyzer::CheckContent(const PageFacts& facts) const {
+  if (ctx_.checker == nullptr || facts.text.empty()) return {};
+  return ctx_.checker->Check(facts.text, facts.publish_date);
+}
+
+void SiteAnalyzer::AddPage(const std::string& url, PageFacts facts,
+                           std::vector<common::ContentMatch> matches) {
   if (ctx_.checker != nullptr && !facts.text.empty()) {
     ++content_pages_;
     content_bytes_ += static_cast<int64_t>(facts.text.size());
-    for (const common::ContentMatch& m : ctx_.checker->Check(facts.text, facts.publish_date)) {
-      const std::string kind = common::ContentKindName(m.kind);
-      int& n = content_seen_[{kind, m.text}];
-      if (++n > 5) continue;  // the same text on many pages: the first five are evidence enough
-      common::v1::Finding f;
-      f.set_kind(kind);
-      f.set_indicator(SiteIndicator(kind));
-      f.set_source_url(url);
-      f.set_text(m.text);
-      f.set_excerpt(m.excerpt);
-      f.set_date(Iso(facts.publish_date));
-      f.set_detail(m.detail);
-      content_findings_.push_back(std::move(f));
+  }
+  for (const common::ContentMatch& m : matches) {
+    const std::string kind = common::ContentKindName(m.kind);
+    std::vector<common::v1::Finding>& kept = content_findings_[{kind, m.text}];
+    // After this page's earlier matches of the same text (they come in offset order).
+    auto by_url = [](const std::string& u, const common::v1::Finding& a) { return u < a.source_url(); };
+    const size_t at = static_cast<size_t>(
+        std::upper_bound(kept.begin(), kept.end(), url, by_url) - kept.begin());
+    if (kept.size() >= kContentEvidencePages) {
+      if (at == kept.size()) continue;
+      kept.pop_back();
     }
+    common::v1::Finding f;
+    f.set_kind(kind);
+    f.set_indicator(SiteIndicator(kind));
+    f.set_source_url(url);
+    f.set_text(m.text);
+    f.set_excerpt(m.excerpt);
+    f.set_date(Iso(facts.publish_date));
+    f.set_detail(m.detail);
+    kept.insert(kept.begin() + static_cast<std::ptrdiff_t>(at), std::move(f));
   }
   facts.text.clear();
   facts.text.shrink_to_fit();
@@ -511,7 +529,9 @@ void SiteAnalyzer::Service(common::v1::Observation* obs, common::v1::PageUnderst
 void SiteAnalyzer::Finish(common::v1::Observation* obs, common::v1::PageUnderstanding* u) {
   u->set_content_pages(content_pages_);
   u->set_content_bytes(content_bytes_);
-  for (common::v1::Finding& f : content_findings_) *obs->add_findings() = std::move(f);
+  for (auto& [key, kept] : content_findings_) {
+    for (common::v1::Finding& f : kept) *obs->add_findings() = std::move(f);
+  }
   content_findings_.clear();
   if (Page(ctx_.home_url) == nullptr) return;  // the home page did not open: nothing to read
   DiscoverColumns();

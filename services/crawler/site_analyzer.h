@@ -48,6 +48,11 @@ class SiteAnalyzer {
   void set_home_url(const std::string& url) { ctx_.home_url = url; }
   // Runs the content checks on the page's text and keeps what the site-level checks need.
   void AddPage(const std::string& url, PageFacts facts);
+  // The same in two steps, for crawls that read pages on several threads: CheckContent is
+  // const and may run on any thread; AddPage with its result must not run concurrently with
+  // another AddPage or Finish. The findings do not depend on the order pages are added in.
+  std::vector<common::ContentMatch> CheckContent(const PageFacts& facts) const;
+  void AddPage(const std::string& url, PageFacts facts, std::vector<common::ContentMatch> matches);
   // Appends the findings and fills `understanding`.
   void Finish(common::v1::Observation* obs, common::v1::PageUnderstanding* understanding);
 
@@ -78,9 +83,10 @@ class SiteAnalyzer {
   SiteAnalysisContext ctx_;
   absl::flat_hash_map<std::string, PageFacts> pages_;
   std::vector<Column> columns_;
-  // Content findings: (kind, text) → pages reported so far.
-  std::map<std::pair<std::string, std::string>, int> content_seen_;
-  std::vector<common::v1::Finding> content_findings_;
+  // Content findings by (kind, text): the pages with the smallest URLs, at most
+  // kContentEvidencePages of them (the same text on many pages: a few are evidence enough).
+  static constexpr size_t kContentEvidencePages = 5;
+  std::map<std::pair<std::string, std::string>, std::vector<common::v1::Finding>> content_findings_;
   int content_pages_ = 0;
   int64_t content_bytes_ = 0;
 };

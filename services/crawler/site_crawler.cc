@@ -99,7 +99,7 @@ class Crawl {
         analyzer_(AnalysisContext(unit)) {}
 
   common::v1::Observation Run();
-  ~Crawl() { StopAnalysis(); }
+  ~Crawl() { StopPageThreads(); }
 
  private:
   struct Target {
@@ -165,59 +165,112 @@ class Crawl {
   SiteAnalyzer analyzer_;
   std::string home_base_;
 
-  // Page understanding runs on its own thread while the engine thread fetches and extracts
-  // links: pages wait in a bounded queue (the engine thread waits when it is full).
-  struct AnalysisJob {
-    std::string page_url;
-    std::string base;
-    common::HtmlDoc doc;
+  // Pages are decoded, parsed and read (links, and the page understanding) on a pool of
+  // threads while the engine thread fetches; each page's links come back to the engine thread
+  // (FetchEngine::Post). Pages wait in a bounded queue (the engine thread waits when it is full).
+  struct PageJob {
+    std::string page_url;  // normalised final URL
+    int depth = 0;
+    bool home = false;
+    std::string body;
+    std::string content_type;
   };
-  void Analyze(AnalysisJob job);
-  void AnalysisLoop();
-  void StopAnalysis();
+  void ReadPage(PageJob job);
+  void PageLoop();
+  void ReadOne(PageJob job);
+  void StopPageThreads();
   static constexpr size_t kMaxQueuedPages = 64;
-  absl::Mutex analysis_mu_;
-  std::deque<AnalysisJob> analysis_queue_ ABSL_GUARDED_BY(analysis_mu_);
-  bool analysis_done_ ABSL_GUARDED_BY(analysis_mu_) = false;
-  std::thread analysis_thread_;
+  absl::Mutex pages_mu_;
+  std::deque<PageJob> page_queue_ ABSL_GUARDED_BY(pages_mu_);
+  bool pages_done_ ABSL_GUARDED_BY(pages_mu_) = false;
+  std::vector<std::thread> page_threads_;
+  // SiteAnalyzer::AddPage from the page threads.
+  absl::Mutex analyzer_mu_;
 };
 
-void Crawl::Analyze(AnalysisJob job) {
-  if (!analysis_thread_.joinable()) analysis_thread_ = std::thread([this] { AnalysisLoop(); });
-  absl::MutexLock lock(&analysis_mu_);
-  analysis_mu_.Await(absl::Condition(
-      +[](std::deque<AnalysisJob>* q) { return q->size() < kMaxQueuedPages; }, &analysis_queue_));
-  analysis_queue_.push_back(std::move(job));
+void Crawl::ReadPage(PageJob job) {
+  if (page_threads_.empty()) {
+    int n = o_.page_threads;
+    if (n <= 0) n = static_cast<int>(std::clamp(std::thread::hardware_concurrency(), 1u, 4u));
+    for (int i = 0; i < n; ++i) page_threads_.emplace_back([this] { PageLoop(); });
+  }
+  engine_.ExpectPost();
+  absl::MutexLock lock(&pages_mu_);
+  pages_mu_.Await(absl::Condition(
+      +[](std::deque<PageJob>* q) { return q->size() < kMaxQueuedPages; }, &page_queue_));
+  page_queue_.push_back(std::move(job));
 }
 
-void Crawl::AnalysisLoop() {
+void Crawl::PageLoop() {
   for (;;) {
-    AnalysisJob job;
+    PageJob job;
     {
-      absl::MutexLock lock(&analysis_mu_);
-      analysis_mu_.Await(absl::Condition(
-          +[](Crawl* c) ABSL_EXCLUSIVE_LOCKS_REQUIRED(c->analysis_mu_) {
-            return c->analysis_done_ || !c->analysis_queue_.empty();
+      absl::MutexLock lock(&pages_mu_);
+      pages_mu_.Await(absl::Condition(
+          +[](Crawl* c) ABSL_EXCLUSIVE_LOCKS_REQUIRED(c->pages_mu_) {
+            return c->pages_done_ || !c->page_queue_.empty();
           },
           this));
-      if (analysis_queue_.empty()) return;  // done and drained
-      job = std::move(analysis_queue_.front());
-      analysis_queue_.pop_front();
+      if (page_queue_.empty()) return;  // done and drained
+      job = std::move(page_queue_.front());
+      page_queue_.pop_front();
     }
-    PageContext pc;
-    pc.url = job.base;
-    pc.as_of = as_of_day_;
-    pc.overrides = site_.has_overrides() ? &site_.overrides() : nullptr;
-    analyzer_.AddPage(job.page_url, AnalyzeDocument(job.doc.get(), pc));
+    ReadOne(std::move(job));
   }
 }
 
-void Crawl::StopAnalysis() {
-  {
-    absl::MutexLock lock(&analysis_mu_);
-    analysis_done_ = true;
+// On a page thread: everything about one page that does not touch the crawl's own state.
+void Crawl::ReadOne(PageJob job) {
+  common::DecodedText text = common::DecodeToUtf8(job.body, job.content_type);
+  job.body.clear();
+  job.body.shrink_to_fit();
+  // One parse: with page understanding on, the DOM gives the links too.
+  common::HtmlDoc doc;
+  common::PageLinks links;
+  if (o_.understand_pages) {
+    doc = common::ParseHtmlDocument(text.utf8);
+    links = common::ExtractLinksFromDocument(doc.get());
+  } else {
+    links = common::ExtractLinks(text.utf8);
   }
-  if (analysis_thread_.joinable()) analysis_thread_.join();
+  text.utf8.clear();
+  text.utf8.shrink_to_fit();
+  std::string base = job.page_url;
+  if (!links.base_href.empty()) {
+    if (auto b = common::ResolveUrl(base, links.base_href); b.ok()) base = *b;
+  }
+  if (o_.understand_pages && doc != nullptr) {
+    PageContext pc;
+    pc.url = base;
+    pc.as_of = as_of_day_;
+    pc.overrides = site_.has_overrides() ? &site_.overrides() : nullptr;
+    PageFacts facts = AnalyzeDocument(doc.get(), pc);
+    doc.reset();
+    std::vector<common::ContentMatch> matches = analyzer_.CheckContent(facts);
+    absl::MutexLock lock(&analyzer_mu_);
+    analyzer_.AddPage(job.page_url, std::move(facts), std::move(matches));
+  }
+  engine_.Post([this, depth = job.depth, home = job.home,
+                charset = std::move(text.charset), source = std::move(text.source),
+                base = std::move(base), links = std::move(links)] {
+    if (home) {
+      ev_->mutable_home()->set_charset(charset);
+      ev_->mutable_home()->set_charset_source(source);
+    }
+    if (links.nofollow) return;
+    common::UrlResolver resolver(base);
+    for (const auto& l : links.links) OnLink(base, depth, l, resolver);
+  });
+}
+
+void Crawl::StopPageThreads() {
+  {
+    absl::MutexLock lock(&pages_mu_);
+    pages_done_ = true;
+  }
+  for (std::thread& t : page_threads_) {
+    if (t.joinable()) t.join();
+  }
 }
 
 common::v1::Observation Crawl::Run() {
@@ -278,7 +331,10 @@ common::v1::Observation Crawl::Run() {
     }
     engine_.Run(deadline);
   }
-  if (engine_.outstanding() > 0 || absl::Now() >= deadline) ev_->set_truncated(true);
+  if (engine_.outstanding() > 0 || engine_.expected_posts() > 0 || absl::Now() >= deadline) {
+    ev_->set_truncated(true);
+  }
+  StopPageThreads();  // every queued page read
 
   if (cache_ != nullptr && !external_results_.empty()) cache_->Store(external_results_);
 
@@ -305,7 +361,6 @@ common::v1::Observation Crawl::Run() {
     f->set_detail(tg->reason);
   }
   if (o_.understand_pages) {
-    StopAnalysis();  // every queued page read
     if (!home_base_.empty()) analyzer_.set_home_url(home_base_);
     analyzer_.Finish(&obs_, ev_->mutable_understanding());
   }
@@ -362,32 +417,8 @@ void Crawl::OnPage(const std::string& url, int depth, bool home, FetchResult r) 
   if (!InScope(base)) return;  // redirected off the site
   queued_pages_.insert(base);
   ++pages_crawled_;
-  common::DecodedText text = common::DecodeToUtf8(r.body, r.content_type);
-  r.body.clear();
-  r.body.shrink_to_fit();
-  if (home) {
-    ev_->mutable_home()->set_charset(text.charset);
-    ev_->mutable_home()->set_charset_source(text.source);
-  }
-  // One parse: with page understanding on, the DOM gives the links too.
-  common::HtmlDoc doc;
-  common::PageLinks links;
-  if (o_.understand_pages) {
-    doc = common::ParseHtmlDocument(text.utf8);
-    links = common::ExtractLinksFromDocument(doc.get());
-  } else {
-    links = common::ExtractLinks(text.utf8);
-  }
-  const std::string page_url = base;
-  if (home) home_base_ = page_url;
-  if (!links.base_href.empty()) {
-    if (auto b = common::ResolveUrl(base, links.base_href); b.ok()) base = *b;
-  }
-  if (o_.understand_pages && doc != nullptr) Analyze({page_url, base, std::move(doc)});
-  text.utf8.clear();
-  common::UrlResolver resolver(base);
-  if (links.nofollow) return;
-  for (const auto& l : links.links) OnLink(base, depth, l, resolver);
+  if (home) home_base_ = base;
+  ReadPage({base, depth, home, std::move(r.body), std::move(r.content_type)});
 }
 
 bool Crawl::TrapGuard(const std::string& url) {

@@ -45,6 +45,9 @@ struct CrawlOptions {
   // Page understanding (columns, freshness, content, interaction, surveys, identity, service;
   // docs/crawler.md). Null tables/checkers mean the compiled-in defaults.
   bool understand_pages = true;
+  // Threads that decode, parse and read this crawl's pages (the fetches stay on the calling
+  // thread); 0 = one per core, at most 4.
+  int page_threads = 0;
   const ColumnCategories* column_categories = nullptr;
   const common::ContentChecker* content_checker = nullptr;
 };

@@ -5,10 +5,12 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <functional>
 #include <string>
 #include <thread>
+#include <vector>
 
 #include <gtest/gtest.h>
 
@@ -106,10 +108,11 @@ TEST(SiteCrawlerTest, TrapGuards) {
   EXPECT_EQ(CalendarPattern("/News_list.action?catid=12&pageNum=2"), "");
 }
 
-// A whole crawl with page understanding on: the engine thread fetches and extracts links while
-// the analysis thread reads the pages from the bounded queue (more pages than the queue holds,
-// so the engine thread waits for it). Run under ThreadSanitizer too (label tsan).
-TEST(SiteCrawlerTest, CrawlsASiteWithPageUnderstandingOnItsOwnThread) {
+// A whole crawl with page understanding on: the engine thread fetches while the page threads
+// decode, parse and read the pages from the bounded queue (more pages than the queue holds, so
+// the engine thread waits for them) and hand the links back. One page thread and three give the
+// same observation. Run under ThreadSanitizer too (label tsan).
+TEST(SiteCrawlerTest, CrawlsASiteWithPageUnderstandingOnPageThreads) {
   constexpr int kArticles = 60;  // per column; 2 columns + home = 123 pages
   auto page = [](const std::string& title, const std::string& body) {
     return absl::StrCat("<html><head><meta charset=\"utf-8\"><title>", title,
@@ -153,13 +156,28 @@ TEST(SiteCrawlerTest, CrawlsASiteWithPageUnderstandingOnItsOwnThread) {
   o.engine.fetch.timeout = absl::Seconds(20);
   o.engine.per_host_concurrency = 4;
   o.check_external = false;
+  o.page_threads = 3;
   common::v1::Observation obs = CrawlSite(s, "2020-06-30", o, nullptr, nullptr);
+  o.page_threads = 1;
+  common::v1::Observation one = CrawlSite(s, "2020-06-30", o, nullptr, nullptr);
+  auto findings = [](const common::v1::Observation& x) {
+    std::vector<std::string> out;
+    for (const auto& f : x.findings()) {
+      out.push_back(absl::StrCat(f.kind(), "|", f.url(), "|", f.source_url(), "|", f.text(), "|",
+                                 f.detail(), "|", f.date()));
+    }
+    std::sort(out.begin(), out.end());
+    return out;
+  };
+  EXPECT_EQ(findings(obs), findings(one));
+  EXPECT_EQ(obs.site().understanding().SerializeAsString(),
+            one.site().understanding().SerializeAsString());
 
   const common::v1::SiteEvidence& ev = obs.site();
   EXPECT_EQ(ev.home().error(), common::v1::FETCH_ERROR_NONE) << ev.home().error_detail();
   EXPECT_EQ(ev.pages_crawled(), 3 + 2 * kArticles);
   EXPECT_FALSE(ev.truncated());
-  // Every crawled page went through the analysis thread.
+  // Every crawled page was read.
   EXPECT_EQ(ev.understanding().content_pages(), ev.pages_crawled());
   bool missing_reported = false;
   for (const auto& f : obs.findings()) {
