@@ -48,6 +48,7 @@ absl::Status ValidateOptions(const CrawlerServerOptions& o) {
   if (o.crawl.time_budget <= absl::ZeroDuration()) {
     return absl::InvalidArgumentError("--crawl_budget must be positive");
   }
+  if (o.crawl.page_threads < 0) return absl::InvalidArgumentError("--page_threads must be ≥ 0");
   if (o.check_threads < 1) return absl::InvalidArgumentError("--check_threads must be ≥ 1");
   if (o.probe_threads < 0) return absl::InvalidArgumentError("--probe_threads must be ≥ 0");
   if (o.probe_batch < 1) return absl::InvalidArgumentError("--probe_batch must be ≥ 1");
@@ -158,6 +159,7 @@ absl::Status CrawlerServer::BuildAndStart(const CrawlerServerOptions& options) {
       .With("per_host_concurrency", options.crawl.engine.per_host_concurrency)
       .With("per_host_delay_ms", absl::ToInt64Milliseconds(options.crawl.engine.per_host_delay))
       .With("max_pages", options.crawl.max_pages)
+      .With("page_threads", options.crawl.page_threads)
       .With("ssrf_guard", f.ssrf_guard ? "on" : "off")
       << "crawler configured";
   return absl::OkStatus();

@@ -115,6 +115,8 @@ TEST(CrawlerServerTest, BadFlagsAreRefusedAtStartup) {
               StatusIs(absl::StatusCode::kInvalidArgument, Eq("--fetch_timeout must be positive")));
   EXPECT_THAT(with([](CrawlerServerOptions& o) { o.crawl.max_pages = 0; }),
               StatusIs(absl::StatusCode::kInvalidArgument, Eq("--max_pages must be ≥ 1")));
+  EXPECT_THAT(with([](CrawlerServerOptions& o) { o.crawl.page_threads = -1; }),
+              StatusIs(absl::StatusCode::kInvalidArgument, Eq("--page_threads must be ≥ 0")));
 }
 
 }  // namespace

@@ -50,6 +50,9 @@ ABSL_FLAG(std::string, column_categories, "",
 ABSL_FLAG(bool, understand_pages, true,
           "Read columns, freshness, content, interaction, surveys, identity and service from the pages");
 
+ABSL_FLAG(int, page_threads, 0,
+          "Threads per crawl that decode, parse and read pages (0 = one per core, at most 4)");
+
 int main(int argc, char** argv) {
   sigset_t signals = govinspect::common::BlockShutdownSignals();
   govinspect::main_support::InitServerMain(argc, argv, "crawler",
@@ -86,6 +89,7 @@ int main(int argc, char** argv) {
   options.check_threads = absl::GetFlag(FLAGS_check_threads);
 
   options.crawl.understand_pages = absl::GetFlag(FLAGS_understand_pages);
+  options.crawl.page_threads = absl::GetFlag(FLAGS_page_threads);
   // Loaded once; they live as long as the process.
   static std::unique_ptr<govinspect::common::ContentChecker> checker;
   static std::optional<govinspect::crawler::ColumnCategories> categories;
