@@ -32,7 +32,6 @@ function(govinspect_cc_binary)
   if(GOVINSPECT_TSAN)
     target_link_libraries(${A_NAME} PRIVATE govinspect_tsan_absl_annotations)
   endif()
-  govinspect_use_jemalloc(${A_NAME})
 endfunction()
 
 # Links an executable with jemalloc when GOVINSPECT_JEMALLOC is on (see the top CMakeLists.txt).

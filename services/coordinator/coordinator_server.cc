@@ -110,6 +110,13 @@ absl::Status ValidateOptions(const CoordinatorServerOptions& o) {
   if (o.step_timeout <= absl::ZeroDuration()) {
     return absl::InvalidArgumentError("--step_timeout must be positive");
   }
+  if (o.step_attempts < 1) return absl::InvalidArgumentError("step attempts must be ≥ 1");
+  if (o.step_backoff < absl::ZeroDuration()) {
+    return absl::InvalidArgumentError("step backoff must be ≥ 0");
+  }
+  if (o.step_give_up < absl::ZeroDuration()) {
+    return absl::InvalidArgumentError("--step_give_up must be ≥ 0");
+  }
   return ValidateProbeOptions(o.probe);
 }
 
@@ -133,6 +140,9 @@ absl::Status CoordinatorServer::BuildAndStart(const CoordinatorServerOptions& op
   mo.queue.key_prefix = options.key_prefix;
   mo.queue.lease = options.lease;
   mo.queue.max_deliveries = options.max_deliveries;
+  mo.step_attempts = options.step_attempts;
+  mo.step_backoff = options.step_backoff;
+  mo.step_give_up = options.step_give_up;
   manager_ = std::make_unique<RoundManager>(mo, pool_.get(), steps_.get());
   executor_ = std::make_unique<common::BoundedExecutor>("coordinator", options.executor_threads,
                                                         options.executor_queue);

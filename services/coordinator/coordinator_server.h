@@ -29,6 +29,11 @@ struct CoordinatorServerOptions {
   std::string scoring_address;
   std::string report_address;
   absl::Duration step_timeout = absl::Minutes(5);
+  // Scoring / report steps: attempts with a doubling backoff per sweep, and how long a round may
+  // wait for a service that stays unavailable before it fails (RoundManagerOptions).
+  int step_attempts = 5;
+  absl::Duration step_backoff = absl::Seconds(2);
+  absl::Duration step_give_up = absl::Hours(1);
   int executor_threads = 4;
   int executor_queue = 256;
   absl::Duration lease = absl::Seconds(120);

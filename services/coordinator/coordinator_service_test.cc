@@ -28,6 +28,7 @@ namespace govinspect::coordinator {
 namespace {
 
 using ::govinspect::testing::IsOk;
+using ::testing::HasSubstr;
 
 constexpr char kToken[] = "test-token-123";
 
@@ -424,9 +425,74 @@ class CoordinatorScoringDownTest : public CoordinatorTest {
       close(fd);  // nobody listens there: connection refused
       o.scoring_address = absl::StrCat("127.0.0.1:", ntohs(addr.sin_port));
     }
+    o.step_attempts = step_attempts_;
+    o.step_backoff = step_backoff_;
+    o.step_give_up = step_give_up_;
   }
   bool scoring_down_ = true;
+  int step_attempts_ = 5;
+  absl::Duration step_backoff_ = absl::Seconds(2);
+  absl::Duration step_give_up_ = absl::Hours(1);
 };
+
+// Short step retries: every sweep (200 ms) tries the scoring step twice.
+class CoordinatorScoringStaysDownTest : public CoordinatorScoringDownTest {
+ protected:
+  CoordinatorScoringStaysDownTest() {
+    step_attempts_ = 2;
+    step_backoff_ = absl::Milliseconds(50);
+  }
+};
+
+// A scoring service that stays down longer than one sweep's retries: the round waits in SCORING
+// (sweep after sweep) instead of failing, and is scored once the service is there.
+TEST_F(CoordinatorScoringStaysDownTest, TheRoundWaitsForTheServiceAcrossSweeps) {
+  ASSERT_TRUE(Import().ok());
+  std::atomic<int> handled{0};
+  StartWorkers(&handled);
+  v1::CreateRoundRequest req;
+  req.set_round_id("down2");
+  req.mutable_round()->set_as_of("2020-06-30");
+  v1::Round created;
+  ASSERT_TRUE(rounds_->CreateRound(Ctx().get(), req, &created).ok());
+  WaitForState("rounds/down2", v1::Round::SCORING);
+  // About ten sweeps, each with two failed attempts.
+  std::this_thread::sleep_for(std::chrono::milliseconds(2500));
+  v1::GetRoundRequest get;
+  get.set_name("rounds/down2");
+  v1::Round r;
+  ASSERT_TRUE(rounds_->GetRound(Ctx().get(), get, &r).ok());
+  EXPECT_EQ(r.state(), v1::Round::SCORING) << r.DebugString();
+  EXPECT_TRUE(r.error().empty()) << r.error();
+  server_.Shutdown();
+
+  scoring_down_ = false;  // the step is skipped with a note: it answers at once
+  CoordinatorServer next;
+  ASSERT_THAT(next.BuildAndStart(Options()), IsOk());
+  Connect(next.port());
+  v1::Round done = WaitForState("rounds/down2", v1::Round::DONE);
+  EXPECT_TRUE(done.error().empty()) << done.error();
+  next.Shutdown();
+}
+
+// ... but not forever: after --step_give_up in SCORING the round fails, with the last error.
+class CoordinatorScoringGivesUpTest : public CoordinatorScoringStaysDownTest {
+ protected:
+  CoordinatorScoringGivesUpTest() { step_give_up_ = absl::Seconds(1); }
+};
+
+TEST_F(CoordinatorScoringGivesUpTest, TheRoundFailsAfterTheGiveUpTime) {
+  ASSERT_TRUE(Import().ok());
+  std::atomic<int> handled{0};
+  StartWorkers(&handled);
+  v1::CreateRoundRequest req;
+  req.set_round_id("down3");
+  req.mutable_round()->set_as_of("2020-06-30");
+  v1::Round created;
+  ASSERT_TRUE(rounds_->CreateRound(Ctx().get(), req, &created).ok());
+  v1::Round failed = WaitForState("rounds/down3", v1::Round::FAILED);
+  EXPECT_THAT(failed.error(), HasSubstr("scoring failed: ")) << failed.DebugString();
+}
 
 TEST_F(CoordinatorScoringDownTest, ShutdownDuringStepRetriesIsPromptAndLeavesTheRound) {
   ASSERT_TRUE(Import().ok());

@@ -10,6 +10,9 @@ ABSL_FLAG(std::string, scoring_address, "127.0.0.1:50055",
 ABSL_FLAG(std::string, report_address, "127.0.0.1:50056",
           "Report service address; empty = skip the report with a note");
 ABSL_FLAG(int, executor_threads, 4, "Threads for blocking RPC work");
+ABSL_FLAG(absl::Duration, step_give_up, absl::Hours(1),
+          "How long a round waits in SCORING / REPORTING for a scoring or report service that is "
+          "unavailable (retried every sweep) before it fails");
 ABSL_FLAG(bool, probe_enabled, true, "Keep the standing availability probe schedule");
 ABSL_FLAG(absl::Duration, probe_interval, absl::Hours(1),
           "Mean time between two availability probes of one site (1h = 24 a day)");
@@ -37,6 +40,7 @@ int main(int argc, char** argv) {
   options.lease = common->worker.queue.lease;
   options.max_deliveries = common->worker.queue.max_deliveries;
   options.executor_threads = absl::GetFlag(FLAGS_executor_threads);
+  options.step_give_up = absl::GetFlag(FLAGS_step_give_up);
   options.probe.enabled = absl::GetFlag(FLAGS_probe_enabled);
   options.probe.interval = absl::GetFlag(FLAGS_probe_interval);
   options.probe.jitter = absl::GetFlag(FLAGS_probe_jitter);

@@ -450,6 +450,26 @@ absl::Status RoundManager::RunStep(v1::Round* round, bool scoring) {
   return last;
 }
 
+bool RoundManager::LeaveForNextSweep(const v1::Round& round, const absl::Status& step,
+                                     const char* name) const {
+  switch (step.code()) {
+    case absl::StatusCode::kUnavailable:
+    case absl::StatusCode::kDeadlineExceeded:
+    case absl::StatusCode::kResourceExhausted:
+    case absl::StatusCode::kAborted:
+      break;
+    default:
+      return false;
+  }
+  const absl::Time since = absl::FromUnixNanos(TimeUtil::TimestampToNanoseconds(round.update_time()));
+  const absl::Duration failing = absl::Now() - since;
+  if (failing >= options_.step_give_up) return false;
+  GI_LOG(WARNING).With("round", round.name()).With("state", v1::Round::State_Name(round.state()))
+      .With("give_up_in_s", absl::ToInt64Seconds(options_.step_give_up - failing))
+      << name << " step still failing; the round stays for the next sweep: " << step;
+  return true;
+}
+
 absl::Status RoundManager::Advance(const std::string& id) {
   auto conn = pool_->Borrow();
   auto round = round_store_.Get(*conn, id);
@@ -484,6 +504,7 @@ absl::Status RoundManager::Advance(const std::string& id) {
   if (round->state() == v1::Round::SCORING) {
     absl::Status s = RunStep(&*round, /*scoring=*/true);
     if (s.code() == absl::StatusCode::kCancelled && stopping()) return s;  // left for the next sweep
+    if (LeaveForNextSweep(*round, s, "scoring")) return s;
     std::string note;
     if (s.code() == absl::StatusCode::kUnimplemented) {
       note = "scoring skipped: the scoring service does not score rounds yet";
@@ -499,6 +520,7 @@ absl::Status RoundManager::Advance(const std::string& id) {
   if (round->state() == v1::Round::REPORTING) {
     absl::Status s = RunStep(&*round, /*scoring=*/false);
     if (s.code() == absl::StatusCode::kCancelled && stopping()) return s;  // left for the next sweep
+    if (LeaveForNextSweep(*round, s, "report")) return s;
     std::string note;
     if (s.code() == absl::StatusCode::kUnimplemented) {
       note = "report skipped: the report service does not write reports yet";

@@ -21,7 +21,9 @@ namespace govinspect::coordinator {
 class PipelineSteps {
  public:
   virtual ~PipelineSteps() = default;
-  // UNIMPLEMENTED means "skip with a note"; other errors are retried, then fail the round.
+  // UNIMPLEMENTED means "skip with a note"; transient errors (UNAVAILABLE, DEADLINE_EXCEEDED,
+  // RESOURCE_EXHAUSTED, ABORTED) are retried, by the next sweeps too, for up to
+  // RoundManagerOptions::step_give_up; other errors fail the round.
   virtual absl::Status ScoreRound(const v1::Round& round) = 0;
   virtual absl::Status CreateReport(const v1::Round& round) = 0;
   // The coordinator is stopping: calls in flight return (an error) soon and later calls fail at
@@ -35,6 +37,9 @@ struct RoundManagerOptions {
   // Attempts and backoff for a scoring / report step that answers UNAVAILABLE etc.
   int step_attempts = 5;
   absl::Duration step_backoff = absl::Seconds(2);
+  // A step that still fails with a transient error after its attempts leaves the round in its
+  // state for the next sweep; the round fails only once it has been in that state this long.
+  absl::Duration step_give_up = absl::Hours(1);
 };
 
 // Queue names of the task kinds.
@@ -82,6 +87,9 @@ class RoundManager {
   absl::Status EnqueueTasks(common::RedisConnection& conn, const v1::Round& round,
                             const common::v1::Registry& snapshot);
   absl::Status RunStep(v1::Round* round, bool scoring);
+  // True if `step` (the result of RunStep) is a transient failure and the round has been in its
+  // state for less than step_give_up: it then stays there for the next sweep.
+  bool LeaveForNextSweep(const v1::Round& round, const absl::Status& step, const char* name) const;
   absl::Status MarkUnassessed(common::RedisConnection& conn, const std::string& round_id,
                               const v1::Round& round);
   absl::StatusOr<v1::Round> Transition(common::RedisConnection& conn, const std::string& id,
