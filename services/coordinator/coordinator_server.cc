@@ -114,6 +114,9 @@ absl::Status ValidateOptions(const CoordinatorServerOptions& o) {
   if (o.step_backoff < absl::ZeroDuration()) {
     return absl::InvalidArgumentError("step backoff must be ≥ 0");
   }
+  if (o.event_claim_idle < absl::Milliseconds(1)) {
+    return absl::InvalidArgumentError("event claim idle time must be ≥ 1ms");
+  }
   if (o.step_give_up < absl::ZeroDuration()) {
     return absl::InvalidArgumentError("--step_give_up must be ≥ 0");
   }
@@ -143,6 +146,7 @@ absl::Status CoordinatorServer::BuildAndStart(const CoordinatorServerOptions& op
   mo.step_attempts = options.step_attempts;
   mo.step_backoff = options.step_backoff;
   mo.step_give_up = options.step_give_up;
+  mo.event_claim_idle = options.event_claim_idle;
   manager_ = std::make_unique<RoundManager>(mo, pool_.get(), steps_.get());
   executor_ = std::make_unique<common::BoundedExecutor>("coordinator", options.executor_threads,
                                                         options.executor_queue);

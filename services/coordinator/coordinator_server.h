@@ -34,6 +34,7 @@ struct CoordinatorServerOptions {
   int step_attempts = 5;
   absl::Duration step_backoff = absl::Seconds(2);
   absl::Duration step_give_up = absl::Hours(1);
+  absl::Duration event_claim_idle = absl::Minutes(1);
   int executor_threads = 4;
   int executor_queue = 256;
   absl::Duration lease = absl::Seconds(120);

@@ -12,6 +12,7 @@
 #include <map>
 #include <sstream>
 
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/time/clock.h"
@@ -362,6 +363,55 @@ TEST_F(CoordinatorTest, CancelDropsRemainingTasks) {
   }
   EXPECT_EQ(finished, 7);
   EXPECT_EQ(handled.load(), 0);
+}
+
+// Round events read by a coordinator that stopped before acknowledging them stay pending for
+// its consumer (named by host and pid); a live coordinator claims them once idle, handles them,
+// and removes the consumer.
+class CoordinatorReclaimTest : public CoordinatorTest {
+ protected:
+  void Configure(CoordinatorServerOptions& o) override {
+    o.event_claim_idle = absl::Milliseconds(300);
+  }
+};
+
+TEST_F(CoordinatorReclaimTest, EventsOfAStoppedCoordinatorAreClaimedAndItsConsumerRemoved) {
+  server_.Shutdown();
+  common::RedisConnection c(redis_.connection_options());
+  const std::string events = "govinspect:events";
+  // The group, unless the stopped coordinator created it already.
+  auto group = c.Command({"XGROUP", "CREATE", events, "coordinator", "0", "MKSTREAM"});
+  ASSERT_TRUE(group.ok() || absl::StrContains(group.status().message(), "BUSYGROUP")) << group.status();
+  ASSERT_TRUE(c.Command({"XADD", events, "*", "round", "ghost"}).ok());
+  auto read = c.Command({"XREADGROUP", "GROUP", "coordinator", "gone-host-1", "COUNT", "10",
+                         "STREAMS", events, ">"});
+  ASSERT_TRUE(read.ok()) << read.status();
+  auto pending = [&] {
+    auto p = c.Command({"XPENDING", events, "coordinator"});
+    return p.ok() && !p->elements.empty() ? p->elements[0].AsInt() : -1;
+  };
+  auto has_consumer = [&](const std::string& name) {
+    auto info = c.Command({"XINFO", "CONSUMERS", events, "coordinator"});
+    if (!info.ok()) return false;
+    for (const auto& e : info->elements) {
+      for (size_t i = 0; i + 1 < e.elements.size(); i += 2) {
+        if (e.elements[i].str == "name" && e.elements[i + 1].AsString() == name) return true;
+      }
+    }
+    return false;
+  };
+  ASSERT_EQ(pending(), 1);
+  ASSERT_TRUE(has_consumer("gone-host-1"));
+
+  CoordinatorServer next;
+  ASSERT_THAT(next.BuildAndStart(Options()), IsOk());
+  absl::Time deadline = absl::Now() + absl::Seconds(20);
+  while (absl::Now() < deadline && (pending() != 0 || has_consumer("gone-host-1"))) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  EXPECT_EQ(pending(), 0);
+  EXPECT_FALSE(has_consumer("gone-host-1"));
+  next.Shutdown();
 }
 
 TEST_F(CoordinatorTest, CreateRoundValidates) {

@@ -550,6 +550,45 @@ absl::StatusOr<std::vector<v1::Round>> RoundManager::ActiveRounds() {
   return out;
 }
 
+int RoundManager::ReclaimEvents(common::RedisConnection& conn, const std::string& events,
+                                const std::string& group, const std::string& consumer) {
+  const std::string idle_ms = absl::StrCat(absl::ToInt64Milliseconds(options_.event_claim_idle));
+  int claimed = 0;
+  std::string cursor = "0-0";
+  for (int page = 0; page < 10; ++page) {  // bounded: 1,000 events per sweep at most
+    auto r = conn.Command({"XAUTOCLAIM", events, group, consumer, idle_ms, cursor, "COUNT", "100",
+                           "JUSTID"});
+    if (!r.ok() || r->elements.size() < 2) {
+      if (!r.ok()) GI_LOG_EVERY_N_SEC(WARNING, 60) << "claiming idle round events: " << r.status();
+      break;
+    }
+    claimed += static_cast<int>(r->elements[1].elements.size());
+    cursor = r->elements[0].AsString();
+    if (cursor == "0-0" || cursor.empty()) break;
+  }
+  if (claimed > 0) {
+    GI_LOG(INFO).With("events", claimed) << "claimed round events left pending by a stopped coordinator";
+  }
+  auto info = conn.Command({"XINFO", "CONSUMERS", events, group});
+  if (!info.ok()) return claimed;
+  const int64_t idle_limit = absl::ToInt64Milliseconds(options_.event_claim_idle);
+  for (const auto& c : info->elements) {
+    std::string name;
+    int64_t pending = -1, idle = -1;
+    for (size_t i = 0; i + 1 < c.elements.size(); i += 2) {
+      const std::string& k = c.elements[i].str;
+      if (k == "name") name = c.elements[i + 1].AsString();
+      if (k == "pending") pending = c.elements[i + 1].AsInt();
+      if (k == "idle") idle = c.elements[i + 1].AsInt();
+    }
+    if (name.empty() || name == consumer || pending != 0 || idle < idle_limit) continue;
+    if (conn.Command({"XGROUP", "DELCONSUMER", events, group, name}).ok()) {
+      GI_LOG(INFO).With("consumer", name) << "removed the round-event consumer of a stopped coordinator";
+    }
+  }
+  return claimed;
+}
+
 void RoundManager::RunEventLoop(const std::atomic<bool>* stop, absl::Duration sweep_every) {
   common::RedisOptions ro = pool_->options();
   common::RedisConnection conn(ro);
@@ -573,6 +612,7 @@ void RoundManager::RunEventLoop(const std::atomic<bool>* stop, absl::Duration sw
     }
     if (absl::Now() >= next_sweep) {
       next_sweep = absl::Now() + sweep_every;
+      ReclaimEvents(conn, events, group, consumer);  // read below as this consumer's own
       auto active = ActiveRounds();
       if (active.ok()) {
         for (const auto& r : *active) {

@@ -40,6 +40,10 @@ struct RoundManagerOptions {
   // A step that still fails with a transient error after its attempts leaves the round in its
   // state for the next sweep; the round fails only once it has been in that state this long.
   absl::Duration step_give_up = absl::Hours(1);
+  // Round events left unacknowledged by a coordinator that stopped (each coordinator reads as
+  // its own consumer) are claimed by a live one once idle this long; consumers with nothing
+  // pending and idle this long are removed from the group.
+  absl::Duration event_claim_idle = absl::Minutes(1);
 };
 
 // Queue names of the task kinds.
@@ -90,6 +94,10 @@ class RoundManager {
   // True if `step` (the result of RunStep) is a transient failure and the round has been in its
   // state for less than step_give_up: it then stays there for the next sweep.
   bool LeaveForNextSweep(const v1::Round& round, const absl::Status& step, const char* name) const;
+  // Claims idle round events of other consumers for `consumer` and removes consumers that are
+  // gone (see event_claim_idle); returns how many events were claimed.
+  int ReclaimEvents(common::RedisConnection& conn, const std::string& events,
+                    const std::string& group, const std::string& consumer);
   absl::Status MarkUnassessed(common::RedisConnection& conn, const std::string& round_id,
                               const v1::Round& round);
   absl::StatusOr<v1::Round> Transition(common::RedisConnection& conn, const std::string& id,
