@@ -479,6 +479,28 @@ class CoordinatorScoringDownTest : public CoordinatorTest {
     o.step_backoff = step_backoff_;
     o.step_give_up = step_give_up_;
   }
+  // Imports the registry, starts the workers and creates round `id` (as of 2020-06-30).
+  void StartRound(const std::string& id) {
+    ASSERT_TRUE(Import().ok());
+    StartWorkers(&handled_);
+    v1::CreateRoundRequest req;
+    req.set_round_id(id);
+    req.mutable_round()->set_as_of("2020-06-30");
+    v1::Round created;
+    ASSERT_TRUE(rounds_->CreateRound(Ctx().get(), req, &created).ok());
+  }
+  // After server_ was shut down: the next coordinator, without a scoring service (the step is
+  // skipped with a note: it answers at once), finds the round where it was left and finishes it.
+  void FinishWithTheNextCoordinator(const std::string& name) {
+    scoring_down_ = false;
+    CoordinatorServer next;
+    ASSERT_THAT(next.BuildAndStart(Options()), IsOk());
+    Connect(next.port());
+    v1::Round done = WaitForState(name, v1::Round::DONE);
+    EXPECT_TRUE(done.error().empty()) << done.error();
+    next.Shutdown();
+  }
+  std::atomic<int> handled_{0};
   bool scoring_down_ = true;
   int step_attempts_ = 5;
   absl::Duration step_backoff_ = absl::Seconds(2);
@@ -497,14 +519,7 @@ class CoordinatorScoringStaysDownTest : public CoordinatorScoringDownTest {
 // A scoring service that stays down longer than one sweep's retries: the round waits in SCORING
 // (sweep after sweep) instead of failing, and is scored once the service is there.
 TEST_F(CoordinatorScoringStaysDownTest, TheRoundWaitsForTheServiceAcrossSweeps) {
-  ASSERT_TRUE(Import().ok());
-  std::atomic<int> handled{0};
-  StartWorkers(&handled);
-  v1::CreateRoundRequest req;
-  req.set_round_id("down2");
-  req.mutable_round()->set_as_of("2020-06-30");
-  v1::Round created;
-  ASSERT_TRUE(rounds_->CreateRound(Ctx().get(), req, &created).ok());
+  StartRound("down2");
   WaitForState("rounds/down2", v1::Round::SCORING);
   // About ten sweeps, each with two failed attempts.
   std::this_thread::sleep_for(std::chrono::milliseconds(2500));
@@ -515,14 +530,7 @@ TEST_F(CoordinatorScoringStaysDownTest, TheRoundWaitsForTheServiceAcrossSweeps) 
   EXPECT_EQ(r.state(), v1::Round::SCORING) << r.DebugString();
   EXPECT_TRUE(r.error().empty()) << r.error();
   server_.Shutdown();
-
-  scoring_down_ = false;  // the step is skipped with a note: it answers at once
-  CoordinatorServer next;
-  ASSERT_THAT(next.BuildAndStart(Options()), IsOk());
-  Connect(next.port());
-  v1::Round done = WaitForState("rounds/down2", v1::Round::DONE);
-  EXPECT_TRUE(done.error().empty()) << done.error();
-  next.Shutdown();
+  FinishWithTheNextCoordinator("rounds/down2");
 }
 
 // ... but not forever: after --step_give_up in SCORING the round fails, with the last error.
@@ -532,27 +540,13 @@ class CoordinatorScoringGivesUpTest : public CoordinatorScoringStaysDownTest {
 };
 
 TEST_F(CoordinatorScoringGivesUpTest, TheRoundFailsAfterTheGiveUpTime) {
-  ASSERT_TRUE(Import().ok());
-  std::atomic<int> handled{0};
-  StartWorkers(&handled);
-  v1::CreateRoundRequest req;
-  req.set_round_id("down3");
-  req.mutable_round()->set_as_of("2020-06-30");
-  v1::Round created;
-  ASSERT_TRUE(rounds_->CreateRound(Ctx().get(), req, &created).ok());
+  StartRound("down3");
   v1::Round failed = WaitForState("rounds/down3", v1::Round::FAILED);
   EXPECT_THAT(failed.error(), HasSubstr("scoring failed: ")) << failed.DebugString();
 }
 
 TEST_F(CoordinatorScoringDownTest, ShutdownDuringStepRetriesIsPromptAndLeavesTheRound) {
-  ASSERT_TRUE(Import().ok());
-  std::atomic<int> handled{0};
-  StartWorkers(&handled);
-  v1::CreateRoundRequest req;
-  req.set_round_id("down1");
-  req.mutable_round()->set_as_of("2020-06-30");
-  v1::Round created;
-  ASSERT_TRUE(rounds_->CreateRound(Ctx().get(), req, &created).ok());
+  StartRound("down1");
   WaitForState("rounds/down1", v1::Round::SCORING);
   // The first attempts failed; the coordinator waits in its backoff (2 s, then 4 s, …).
   std::this_thread::sleep_for(std::chrono::milliseconds(2500));
@@ -560,15 +554,8 @@ TEST_F(CoordinatorScoringDownTest, ShutdownDuringStepRetriesIsPromptAndLeavesThe
   server_.Shutdown();
   EXPECT_LT(absl::Now() - start, absl::Seconds(3)) << "the shutdown waited for the step retries";
 
-  // The next coordinator (without a scoring service: the step is skipped with a note) finds the
-  // round still SCORING and finishes it.
-  scoring_down_ = false;
-  CoordinatorServer next;
-  ASSERT_THAT(next.BuildAndStart(Options()), IsOk());
-  Connect(next.port());
-  v1::Round done = WaitForState("rounds/down1", v1::Round::DONE);
-  EXPECT_TRUE(done.error().empty()) << done.error();
-  next.Shutdown();
+  // The next coordinator finds the round still SCORING and finishes it.
+  FinishWithTheNextCoordinator("rounds/down1");
 }
 
 }  // namespace
