@@ -179,9 +179,18 @@ class Crawl {
   void PageLoop();
   void ReadOne(PageJob job);
   void StopPageThreads();
+  // The queue holds at most this many pages and, unless it holds one page only, this many
+  // bytes of bodies (a page may be up to --max_body_bytes).
   static constexpr size_t kMaxQueuedPages = 64;
+  static constexpr size_t kMaxQueuedBytes = 32 << 20;
+  bool QueueHasRoom() const ABSL_EXCLUSIVE_LOCKS_REQUIRED(pages_mu_) {
+    return page_queue_.size() < kMaxQueuedPages &&
+           (page_queue_.empty() || queued_bytes_ + incoming_bytes_ <= kMaxQueuedBytes);
+  }
   absl::Mutex pages_mu_;
   std::deque<PageJob> page_queue_ ABSL_GUARDED_BY(pages_mu_);
+  size_t queued_bytes_ ABSL_GUARDED_BY(pages_mu_) = 0;
+  size_t incoming_bytes_ ABSL_GUARDED_BY(pages_mu_) = 0;  // the page waiting to be queued
   bool pages_done_ ABSL_GUARDED_BY(pages_mu_) = false;
   std::vector<std::thread> page_threads_;
   // SiteAnalyzer::AddPage from the page threads.
@@ -196,8 +205,10 @@ void Crawl::ReadPage(PageJob job) {
   }
   engine_.ExpectPost();
   absl::MutexLock lock(&pages_mu_);
-  pages_mu_.Await(absl::Condition(
-      +[](std::deque<PageJob>* q) { return q->size() < kMaxQueuedPages; }, &page_queue_));
+  incoming_bytes_ = job.body.size();
+  pages_mu_.Await(absl::Condition(this, &Crawl::QueueHasRoom));
+  queued_bytes_ += incoming_bytes_;
+  incoming_bytes_ = 0;
   page_queue_.push_back(std::move(job));
 }
 
@@ -214,6 +225,7 @@ void Crawl::PageLoop() {
       if (page_queue_.empty()) return;  // done and drained
       job = std::move(page_queue_.front());
       page_queue_.pop_front();
+      queued_bytes_ -= job.body.size();
     }
     ReadOne(std::move(job));
   }
