@@ -1,110 +1,27 @@
-// The fetch engine against a tiny HTTP server on loopback (one thread per connection).
+// The fetch engine against a small HTTP server on loopback (one thread per connection).
 #include "common/http/fetch_engine.h"
 
-#include <arpa/inet.h>
-#include <netinet/in.h>
-#include <sys/socket.h>
-#include <unistd.h>
-
 #include <atomic>
-#include <functional>
 #include <map>
-#include <mutex>
+#include <string>
 #include <thread>
 #include <vector>
 
 #include <gtest/gtest.h>
 #include <zlib.h>
 
-#include "absl/strings/str_cat.h"
 #include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
+#include "common/testing/loopback_http_server.h"
 
 namespace govinspect::common {
 namespace {
 
-// Handler: path → raw HTTP response (status line, headers, body). Connection: close.
-class TinyServer {
- public:
-  using Handler = std::function<std::string(const std::string& path, const std::string& request)>;
-  explicit TinyServer(Handler h) : handler_(std::move(h)) {
-    fd_ = socket(AF_INET, SOCK_STREAM, 0);
-    sockaddr_in a{};
-    a.sin_family = AF_INET;
-    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    bind(fd_, reinterpret_cast<sockaddr*>(&a), sizeof a);
-    listen(fd_, 64);
-    socklen_t len = sizeof a;
-    getsockname(fd_, reinterpret_cast<sockaddr*>(&a), &len);
-    port_ = ntohs(a.sin_port);
-    thread_ = std::thread([this] { Loop(); });
-  }
-  ~TinyServer() {
-    stop_ = true;
-    shutdown(fd_, SHUT_RDWR);
-    close(fd_);
-    thread_.join();
-    std::lock_guard<std::mutex> l(mu_);
-    for (auto& t : conns_) t.join();
-  }
-  int port() const { return port_; }
-  std::string base() const { return absl::StrCat("http://127.0.0.1:", port_); }
-  int hits(const std::string& path) {
-    std::lock_guard<std::mutex> l(mu_);
-    return hits_[path];
-  }
-
- private:
-  void Loop() {
-    while (!stop_) {
-      int c = accept(fd_, nullptr, nullptr);
-      if (c < 0) return;
-      std::lock_guard<std::mutex> l(mu_);
-      conns_.emplace_back([this, c] { Serve(c); });
-    }
-  }
-  void Serve(int c) {
-    std::string req;
-    char buf[4096];
-    while (req.find("\r\n\r\n") == std::string::npos) {
-      ssize_t n = read(c, buf, sizeof buf);
-      if (n <= 0) break;
-      req.append(buf, static_cast<size_t>(n));
-    }
-    size_t sp = req.find(' ');
-    std::string path = sp == std::string::npos ? "/" : req.substr(sp + 1, req.find(' ', sp + 1) - sp - 1);
-    {
-      std::lock_guard<std::mutex> l(mu_);
-      hits_[path]++;
-    }
-    std::string resp = handler_(path, req);
-    if (resp == "RESET") {
-      linger lg{1, 0};
-      setsockopt(c, SOL_SOCKET, SO_LINGER, &lg, sizeof lg);
-    } else {
-      size_t off = 0;
-      while (off < resp.size()) {
-        ssize_t n = write(c, resp.data() + off, resp.size() - off);
-        if (n <= 0) break;
-        off += static_cast<size_t>(n);
-      }
-    }
-    close(c);
-  }
-
-  Handler handler_;
-  int fd_ = -1;
-  int port_ = 0;
-  std::atomic<bool> stop_{false};
-  std::thread thread_;
-  std::mutex mu_;
-  std::vector<std::thread> conns_;
-  std::map<std::string, int> hits_;
-};
+using ::govinspect::testing::LoopbackHttpServer;
 
 std::string Ok(const std::string& body, const std::string& extra = "") {
-  return absl::StrCat("HTTP/1.1 200 OK\r\nContent-Type: text/html; charset=utf-8\r\nContent-Length: ",
-                      body.size(), "\r\nConnection: close\r\n", extra, "\r\n", body);
+  return ::govinspect::testing::HttpResponse(200, body, "text/html; charset=utf-8", extra);
 }
 std::string Status(int code, const std::string& extra = "") {
   return absl::StrCat("HTTP/1.1 ", code, " X\r\nContent-Length: 0\r\nConnection: close\r\n", extra, "\r\n");
@@ -127,7 +44,7 @@ FetchResult FetchOne(FetchEngine& e, FetchRequest req) {
 
 TEST(FetchEngineTest, ManyInFlightAndTaxonomy) {
   std::atomic<int> flaky{0};
-  TinyServer s([&](const std::string& path, const std::string&) -> std::string {
+  LoopbackHttpServer s([&](const std::string& path, const std::string&) -> std::string {
     if (path == "/slow") {
       std::this_thread::sleep_for(std::chrono::milliseconds(1500));
       return Ok("late");
@@ -204,7 +121,7 @@ std::string GzipOfZeros(size_t n) {
 TEST(FetchEngineTest, GzipBombAndLyingLengthAreStopped) {
   const std::string bomb = GzipOfZeros(8 << 20);
   ASSERT_LT(bomb.size(), 64u << 10);
-  TinyServer s([&](const std::string& path, const std::string&) -> std::string {
+  LoopbackHttpServer s([&](const std::string& path, const std::string&) -> std::string {
     if (path == "/bomb") {
       return absl::StrCat("HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nContent-Encoding: gzip\r\n"
                           "Content-Length: ", bomb.size(), "\r\nConnection: close\r\n\r\n", bomb);
@@ -294,7 +211,7 @@ TEST(FetchEngineTest, RunStopsAtTheDeadlineWhileAPostIsAwaited) {
 }
 
 TEST(FetchEngineTest, SsrfGuardWithoutAllowList) {
-  TinyServer s([](const std::string&, const std::string&) { return Ok("secret"); });
+  LoopbackHttpServer s([](const std::string&, const std::string&) { return Ok("secret"); });
   FetchEngineOptions o;
   o.fetch.timeout = absl::Seconds(2);
   FetchEngine e(o);
@@ -320,7 +237,7 @@ TEST(FetchEngineTest, SsrfGuardWithoutAllowList) {
 
 TEST(FetchEngineTest, HeadRangeAndPerHostLimit) {
   std::atomic<int> active{0}, peak{0};
-  TinyServer s([&](const std::string& path, const std::string& req) -> std::string {
+  LoopbackHttpServer s([&](const std::string& path, const std::string& req) -> std::string {
     int now = ++active;
     int p = peak.load();
     while (now > p && !peak.compare_exchange_weak(p, now)) {}

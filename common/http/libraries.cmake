@@ -37,4 +37,5 @@ govinspect_cc_test(NAME common_crawl_unit_test
        govinspect::common_html LABELS unit tsan)
 find_package(ZLIB REQUIRED)  # the test's gzip bomb
 govinspect_cc_test(NAME common_fetch_engine_test SRCS http/fetch_engine_test.cc
-  DEPS govinspect::common_http ZLIB::ZLIB LABELS integration tsan TIMEOUT 120)
+  DEPS govinspect::common_http govinspect::common_testing ZLIB::ZLIB LABELS integration tsan
+  TIMEOUT 120)

@@ -1,86 +1,35 @@
 #include "services/crawler/site_crawler.h"
 
-#include <arpa/inet.h>
-#include <netinet/in.h>
-#include <sys/socket.h>
-#include <unistd.h>
-
 #include <algorithm>
-#include <atomic>
 #include <functional>
 #include <string>
-#include <thread>
+#include <utility>
 #include <vector>
 
 #include <gtest/gtest.h>
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "common/testing/loopback_http_server.h"
 
 namespace govinspect::crawler {
 namespace {
 
-// A one-thread HTTP/1.0 server on loopback: path → (status, body), one connection at a time.
+// A test site on loopback: path → (status, HTML body); HEAD gets the head only.
 class LoopbackSite {
  public:
   using Handler = std::function<std::pair<int, std::string>(const std::string& path)>;
-  explicit LoopbackSite(Handler h) : handler_(std::move(h)) {
-    fd_ = socket(AF_INET, SOCK_STREAM, 0);
-    sockaddr_in a{};
-    a.sin_family = AF_INET;
-    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    bind(fd_, reinterpret_cast<sockaddr*>(&a), sizeof a);
-    listen(fd_, 128);
-    socklen_t len = sizeof a;
-    getsockname(fd_, reinterpret_cast<sockaddr*>(&a), &len);
-    port_ = ntohs(a.sin_port);
-    thread_ = std::thread([this] { Loop(); });
-  }
-  ~LoopbackSite() {
-    shutdown(fd_, SHUT_RDWR);
-    close(fd_);
-    thread_.join();
-  }
-  std::string address() const { return absl::StrCat("127.0.0.1:", port_); }
-  int requests() const { return requests_.load(); }
+  explicit LoopbackSite(Handler h)
+      : server_([h = std::move(h)](const std::string& path, const std::string& request) {
+          auto [status, body] = h(path);
+          return testing::HttpResponse(status, body, "text/html; charset=utf-8", "",
+                                       absl::StartsWith(request, "HEAD "));
+        }) {}
+  std::string address() const { return server_.address(); }
+  int requests() const { return server_.requests(); }
 
  private:
-  void Loop() {
-    for (;;) {
-      int c = accept(fd_, nullptr, nullptr);
-      if (c < 0) return;
-      std::string req;
-      char buf[4096];
-      while (req.find("\r\n\r\n") == std::string::npos) {
-        ssize_t n = read(c, buf, sizeof buf);
-        if (n <= 0) break;
-        req.append(buf, static_cast<size_t>(n));
-      }
-      size_t sp = req.find(' ');
-      std::string path =
-          sp == std::string::npos ? "/" : req.substr(sp + 1, req.find(' ', sp + 1) - sp - 1);
-      requests_++;
-      auto [status, body] = handler_(path);
-      const bool head = absl::StartsWith(req, "HEAD ");
-      std::string resp = absl::StrCat("HTTP/1.1 ", status, status == 200 ? " OK" : " Not Found",
-                                      "\r\nContent-Type: text/html; charset=utf-8\r\n"
-                                      "Content-Length: ", body.size(),
-                                      "\r\nConnection: close\r\n\r\n", head ? "" : body);
-      size_t off = 0;
-      while (off < resp.size()) {
-        ssize_t n = write(c, resp.data() + off, resp.size() - off);
-        if (n <= 0) break;
-        off += static_cast<size_t>(n);
-      }
-      close(c);
-    }
-  }
-
-  Handler handler_;
-  int fd_ = -1;
-  int port_ = 0;
-  std::atomic<int> requests_{0};
-  std::thread thread_;
+  testing::LoopbackHttpServer server_;
 };
 
 TEST(SiteCrawlerTest, ClassifiesTargets) {
