@@ -494,9 +494,13 @@ absl::StatusOr<std::vector<std::string>> CkanClient::OrganizationList() {
       "organization_list", "", [](const json& result) -> absl::StatusOr<std::vector<std::string>> {
         if (!result.is_array()) return absl::DataLossError("result is not a list");
         std::vector<std::string> names;
+        // An entry without a name (an empty string, a number, an object without "name") is
+        // not an organization: it would be asked for as organization_show?id=.
         for (const json& e : result) {
-          if (e.is_string()) names.push_back(e.get<std::string>());
-          else if (e.is_object() && !Str(e, "name").empty()) names.push_back(Str(e, "name"));
+          std::string name = e.is_string() ? e.get<std::string>()
+                             : e.is_object() ? Str(e, "name")
+                                             : std::string();
+          if (!absl::StripAsciiWhitespace(name).empty()) names.push_back(std::move(name));
         }
         return names;
       });

@@ -60,6 +60,18 @@ TEST_F(CkanClientTest, OrganizationListNames29AndObjects210) {
   EXPECT_THAT(*names, ElementsAre("zs-gov", "zs-jtj"));
 }
 
+// Entries that name no organization are skipped (found by the ckan_json fuzzer:
+// fuzz/regressions/ckan_json/organization_list_empty_name).
+TEST_F(CkanClientTest, OrganizationListSkipsEntriesWithoutAName) {
+  transport_.On("organization_list", [](const Query&) {
+    return Answer(200, R"({"success": true, "result": ["zs-gov", "", "  ", true, 7, {"title": "x"},
+                                                       {"name": ""}, {"name": "zs-jtj"}]})");
+  });
+  auto names = client_.OrganizationList();
+  ASSERT_THAT(names, IsOk());
+  EXPECT_THAT(*names, ElementsAre("zs-gov", "zs-jtj"));
+}
+
 TEST_F(CkanClientTest, OrganizationShowBothVersions) {
   for (const char* v : {"ckan-2.9", "ckan-2.10"}) {
     std::string body = Fixture(absl::StrCat(v, "/organization_show.json"));
