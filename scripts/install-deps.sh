@@ -27,6 +27,8 @@ PACKAGES=(
   nginx-light wget
   # tests and benchmarks
   libgtest-dev libgmock-dev googletest libbenchmark-dev curl procps python3-yaml
+  # the TLS fetch test's server and certificates
+  openssl
   # simprovince benchmarks (load generator; /usr/bin/time for peak memory)
   wrk time
 )

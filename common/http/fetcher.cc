@@ -1,5 +1,9 @@
 #include "common/http/fetcher.h"
 
+#include <fstream>
+#include <sstream>
+
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "common/http/fetch_engine.h"
 
@@ -56,6 +60,22 @@ FetchResult Fetch(const std::string& url, const FetchOptions& options) {
   engine.Submit(std::move(req), [&out](FetchResult r) { out = std::move(r); });
   engine.Run();
   return out;
+}
+
+absl::Status ValidateCaFile(const FetchOptions& options) {
+  if (options.ca_file.empty()) return absl::OkStatus();
+  std::ifstream in(options.ca_file, std::ios::binary);
+  if (!in) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("--ca_file \"", options.ca_file, "\": cannot be read"));
+  }
+  std::ostringstream text;
+  text << in.rdbuf();
+  if (!absl::StrContains(text.str(), "-----BEGIN CERTIFICATE-----")) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("--ca_file \"", options.ca_file, "\": no PEM certificate in it"));
+  }
+  return absl::OkStatus();
 }
 
 }  // namespace govinspect::common

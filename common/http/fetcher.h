@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "absl/status/status.h"
 #include "absl/time/time.h"
 #include "govinspect/common/v1/observation.pb.h"
 
@@ -25,6 +26,9 @@ struct FetchOptions {
   // The address it names is allowed by the SSRF guard (it is the operator's own choice).
   std::string connect_to;
   bool verify_tls = true;
+  // PEM file of the certificate authorities to trust instead of the system's bundle (a
+  // province's own CA together with the public ones); empty = the system's bundle.
+  std::string ca_file;
   // Keep the body (false for probes that only need the status).
   bool keep_body = true;
   // SSRF guard: refuse private, loopback, link-local and metadata addresses (after DNS, on
@@ -71,6 +75,10 @@ std::string FetchReason(const FetchResult& result);
 
 // True for errors worth retrying: timeouts, resets, refused connections, HTTP 408/429/5xx.
 bool IsTransient(const FetchResult& result);
+
+// For the services' start-up: INVALID_ARGUMENT when options.ca_file is set but is not a readable
+// file holding at least one PEM certificate ("--ca_file \"…\": …").
+absl::Status ValidateCaFile(const FetchOptions& options);
 
 }  // namespace govinspect::common
 

@@ -39,3 +39,6 @@ find_package(ZLIB REQUIRED)  # the test's gzip bomb
 govinspect_cc_test(NAME common_fetch_engine_test SRCS http/fetch_engine_test.cc
   DEPS govinspect::common_http govinspect::common_testing ZLIB::ZLIB LABELS integration tsan
   TIMEOUT 120)
+# HTTPS against `openssl s_server` with a certificate made by the test (--ca_file, verification).
+govinspect_cc_test(NAME common_tls_fetch_test SRCS http/tls_fetch_test.cc
+  DEPS govinspect::common_http LABELS integration TIMEOUT 60)

@@ -33,6 +33,7 @@ absl::Status ValidateOptions(const CrawlerServerOptions& o) {
       return absl::InvalidArgumentError(absl::StrCat("--allow_networks: ", net.status().message()));
     }
   }
+  if (absl::Status s = common::ValidateCaFile(f); !s.ok()) return s;
   if (f.max_attempts < 1) return absl::InvalidArgumentError("--fetch_attempts must be ≥ 1");
   if (f.max_redirects < 0) return absl::InvalidArgumentError("--max_redirects must be ≥ 0");
   if (f.max_body_bytes < 1024) return absl::InvalidArgumentError("--max_body_bytes must be ≥ 1024");

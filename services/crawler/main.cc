@@ -27,6 +27,9 @@ ABSL_FLAG(std::string, user_agent,
           "govinspect/0.1 (government website inspection; contact: webmaster@example.gov.cn)",
           "User-Agent of every fetch (put a contact address in it)");
 ABSL_FLAG(bool, verify_tls, true, "Verify TLS certificates");
+ABSL_FLAG(std::string, ca_file, "",
+          "PEM file of the certificate authorities to trust instead of the system's bundle "
+          "(e.g. the province's own CA together with the public ones); empty = the system's");
 ABSL_FLAG(int, max_in_flight, 32, "Fetches in flight per crawl");
 ABSL_FLAG(int, per_host_concurrency, 4, "Fetches in flight per host (politeness)");
 ABSL_FLAG(absl::Duration, per_host_delay, absl::ZeroDuration(),
@@ -74,6 +77,7 @@ int main(int argc, char** argv) {
   f.max_body_bytes = absl::GetFlag(FLAGS_max_body_bytes);
   f.user_agent = absl::GetFlag(FLAGS_user_agent);
   f.verify_tls = absl::GetFlag(FLAGS_verify_tls);
+  f.ca_file = absl::GetFlag(FLAGS_ca_file);
   options.crawl.engine.max_in_flight = absl::GetFlag(FLAGS_max_in_flight);
   options.crawl.engine.per_host_concurrency = absl::GetFlag(FLAGS_per_host_concurrency);
   options.crawl.engine.per_host_delay = absl::GetFlag(FLAGS_per_host_delay);

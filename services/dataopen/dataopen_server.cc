@@ -17,6 +17,7 @@ absl::Status ValidateOptions(const DataOpenServerOptions& o) {
     return absl::InvalidArgumentError(
         absl::StrCat("--connect_to \"", o.fetch.connect_to, "\": want host:port"));
   }
+  if (absl::Status s = common::ValidateCaFile(o.fetch); !s.ok()) return s;
   if (o.check_threads < 1) return absl::InvalidArgumentError("--check_threads must be ≥ 1");
   if (o.key_prefix.empty()) return absl::InvalidArgumentError("--key_prefix must not be empty");
   return absl::OkStatus();

@@ -14,6 +14,9 @@ ABSL_FLAG(std::string, user_agent,
           "govinspect/0.1 (government website inspection; +https://www.gov.cn/)",
           "User-Agent of every request (put a contact address in it)");
 ABSL_FLAG(bool, verify_tls, true, "Verify TLS certificates");
+ABSL_FLAG(std::string, ca_file, "",
+          "PEM file of the certificate authorities to trust instead of the system's bundle "
+          "(e.g. the province's own CA together with the public ones); empty = the system's");
 ABSL_FLAG(int, ckan_page_size, 100, "Rows asked per package_search page (1-1000)");
 ABSL_FLAG(int, ckan_attempts, 3, "Attempts per CKAN call on timeouts, resets and 5xx");
 ABSL_FLAG(absl::Duration, ckan_retry_backoff, absl::Milliseconds(200),
@@ -44,6 +47,7 @@ int main(int argc, char** argv) {
   options.fetch.timeout = absl::GetFlag(FLAGS_fetch_timeout);
   options.fetch.user_agent = absl::GetFlag(FLAGS_user_agent);
   options.fetch.verify_tls = absl::GetFlag(FLAGS_verify_tls);
+  options.fetch.ca_file = absl::GetFlag(FLAGS_ca_file);
   options.check.client.page_size = absl::GetFlag(FLAGS_ckan_page_size);
   options.check.client.attempts = absl::GetFlag(FLAGS_ckan_attempts);
   options.check.client.retry_backoff = absl::GetFlag(FLAGS_ckan_retry_backoff);
