@@ -2,7 +2,6 @@
 
 #include <chrono>
 #include <exception>
-#include <limits>
 #include <mutex>
 #include <set>
 #include <thread>
@@ -16,6 +15,7 @@
 #include "absl/strings/strip.h"
 #include "absl/time/clock.h"
 #include "common/http/fetch_engine.h"
+#include "common/json/json_fields.h"
 #include "nlohmann/json.hpp"
 
 namespace govinspect::dataopen {
@@ -25,58 +25,20 @@ using nlohmann::json;
 
 // ---------------------------------------------------------------- JSON access without throwing
 
-std::string Str(const json& j, const char* key) {
-  if (!j.is_object()) return "";
-  auto it = j.find(key);
-  if (it == j.end()) return "";
-  if (it->is_string()) return it->get<std::string>();
-  if (it->is_number_integer()) return absl::StrCat(it->get<int64_t>());
-  return "";
-}
+using common::JsonBool;
+using common::JsonString;
 
-// An integer that may be sent as a number or a numeric string; -1 when absent/unparsable.
-int64_t Int(const json& j, const char* key) {
-  if (!j.is_object()) return -1;
-  auto it = j.find(key);
-  if (it == j.end()) return -1;
-  if (it->is_number_unsigned()) {
-    const uint64_t v = it->get<uint64_t>();
-    return v <= static_cast<uint64_t>(std::numeric_limits<int64_t>::max()) ? static_cast<int64_t>(v)
-                                                                            : -1;
-  }
-  if (it->is_number_integer()) return it->get<int64_t>();
-  if (it->is_number_float()) {
-    // Converting a double outside int64's range is undefined: such a number is unreadable.
-    const double v = it->get<double>();
-    return v > -9.2e18 && v < 9.2e18 ? static_cast<int64_t>(v) : -1;
-  }
-  if (it->is_string()) {
-    int64_t v = 0;
-    if (absl::SimpleAtoi(absl::StripAsciiWhitespace(it->get<std::string>()), &v)) return v;
-  }
-  return -1;
-}
+// CKAN sends some counts as numeric strings.
+int64_t Int(const json& j, const char* key) { return common::JsonInt(j, key, /*numeric_strings=*/true); }
 
 // A declared update period longer than this (a century) is not a frequency: unknown.
 constexpr int64_t kMaxPeriodDays = 36525;
 
-bool Bool(const json& j, const char* key) {
-  if (!j.is_object()) return false;
-  auto it = j.find(key);
-  if (it == j.end()) return false;
-  if (it->is_boolean()) return it->get<bool>();
-  if (it->is_string()) {
-    std::string s = absl::AsciiStrToLower(it->get<std::string>());
-    return s == "true" || s == "1" || s == "yes";
-  }
-  return false;
-}
-
 CkanOrganization ParseOrganization(const json& j) {
   CkanOrganization o;
-  o.id = Str(j, "id");
-  o.name = Str(j, "name");
-  o.title = Str(j, "title");
+  o.id = JsonString(j, "id");
+  o.name = JsonString(j, "name");
+  o.title = JsonString(j, "title");
   o.package_count = Int(j, "package_count");
   return o;
 }
@@ -84,21 +46,21 @@ CkanOrganization ParseOrganization(const json& j) {
 absl::StatusOr<CkanPackage> ParsePackage(const json& j) {
   if (!j.is_object()) return absl::DataLossError("a package is not a JSON object");
   CkanPackage p;
-  p.id = Str(j, "id");
-  p.name = Str(j, "name");
+  p.id = JsonString(j, "id");
+  p.name = JsonString(j, "name");
   if (p.name.empty()) p.name = p.id;
   if (p.name.empty()) return absl::DataLossError("a package without name or id");
-  p.title = Str(j, "title");
-  p.metadata_modified = Str(j, "metadata_modified");
+  p.title = JsonString(j, "title");
+  p.metadata_modified = JsonString(j, "metadata_modified");
   if (auto org = j.find("organization"); org != j.end() && org->is_object()) {
-    p.organization = Str(*org, "name");
+    p.organization = JsonString(*org, "name");
   }
-  if (p.organization.empty()) p.organization = Str(j, "owner_org");
+  if (p.organization.empty()) p.organization = JsonString(j, "owner_org");
   if (auto ex = j.find("extras"); ex != j.end()) {
     if (ex->is_array()) {
       for (const json& e : *ex) {
-        std::string k = Str(e, "key");
-        if (!k.empty()) p.extras[k] = Str(e, "value");
+        std::string k = JsonString(e, "key");
+        if (!k.empty()) p.extras[k] = JsonString(e, "value");
       }
     } else if (ex->is_object()) {  // some exports flatten extras into an object
       for (auto it = ex->begin(); it != ex->end(); ++it) {
@@ -117,11 +79,11 @@ absl::StatusOr<CkanPackage> ParsePackage(const json& j) {
     }
     if (days > 0 && days <= kMaxPeriodDays) p.update_frequency_days = static_cast<int>(days);
   }
-  p.update_frequency = Str(j, "update_frequency");
+  p.update_frequency = JsonString(j, "update_frequency");
   for (const char* k : {"update_frequency", "frequency", "accrual_periodicity",
                         "accrualPeriodicity", "更新频率"}) {
     if (!p.update_frequency.empty()) break;
-    if (std::string v = Str(j, k); !v.empty()) {
+    if (std::string v = JsonString(j, k); !v.empty()) {
       p.update_frequency = v;
     } else if (auto it = p.extras.find(k); it != p.extras.end()) {
       p.update_frequency = it->second;
@@ -132,11 +94,11 @@ absl::StatusOr<CkanPackage> ParsePackage(const json& j) {
     for (const json& r : *res) {
       if (!r.is_object()) continue;
       CkanResource cr;
-      cr.id = Str(r, "id");
-      cr.name = Str(r, "name");
-      cr.format = Str(r, "format");
-      cr.url = Str(r, "url");
-      cr.datastore_active = Bool(r, "datastore_active");
+      cr.id = JsonString(r, "id");
+      cr.name = JsonString(r, "name");
+      cr.format = JsonString(r, "format");
+      cr.url = JsonString(r, "url");
+      cr.datastore_active = JsonBool(r, "datastore_active");
       p.resources.push_back(std::move(cr));
     }
   }
@@ -145,7 +107,7 @@ absl::StatusOr<CkanPackage> ParsePackage(const json& j) {
 
 // The message of a CKAN error object: `message`, or (Validation Error) the field errors.
 std::string ErrorMessage(const json& error) {
-  std::string message = Str(error, "message");
+  std::string message = JsonString(error, "message");
   if (!message.empty() || !error.is_object()) return message;
   std::vector<std::string> fields;
   for (auto it = error.begin(); it != error.end(); ++it) {
@@ -190,16 +152,7 @@ std::string FetchLabel(const common::FetchResult& r) {
 constexpr int kMaxJsonDepth = 64;
 
 json ParseJson(const std::string& body, bool* too_deep) {
-  *too_deep = false;
-  json::parser_callback_t check = [too_deep](int depth, json::parse_event_t event, json&) {
-    if (depth > kMaxJsonDepth && (event == json::parse_event_t::object_start ||
-                                  event == json::parse_event_t::array_start)) {
-      *too_deep = true;
-      return false;  // drop it (its content is still read, but not kept)
-    }
-    return true;
-  };
-  return json::parse(body, check, /*allow_exceptions=*/false);
+  return common::ParseJsonBounded(body, kMaxJsonDepth, too_deep);
 }
 
 // Result label and status of one API answer.
@@ -251,7 +204,7 @@ Classified Classify(const common::FetchResult& r, const std::string& action) {
   if (!success->get<bool>()) {
     json error = json::object();
     if (auto e = doc.find("error"); e != doc.end() && e->is_object()) error = *e;
-    std::string type = Str(error, "__type");
+    std::string type = JsonString(error, "__type");
     if (server_error) {
       c.label = "http_5xx";
       c.status = absl::UnavailableError(absl::StrCat(action, ": HTTP ", r.http_status, ": ",
@@ -498,7 +451,7 @@ absl::StatusOr<std::vector<std::string>> CkanClient::OrganizationList() {
         // not an organization: it would be asked for as organization_show?id=.
         for (const json& e : result) {
           std::string name = e.is_string() ? e.get<std::string>()
-                             : e.is_object() ? Str(e, "name")
+                             : e.is_object() ? JsonString(e, "name")
                                              : std::string();
           if (!absl::StripAsciiWhitespace(name).empty()) names.push_back(std::move(name));
         }

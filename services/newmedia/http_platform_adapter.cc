@@ -1,7 +1,6 @@
 #include "services/newmedia/http_platform_adapter.h"
 
 #include <algorithm>
-#include <limits>
 #include <utility>
 
 #include "absl/strings/ascii.h"
@@ -9,6 +8,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/strip.h"
 #include "absl/time/clock.h"
+#include "common/json/json_fields.h"
 #include "nlohmann/json.hpp"
 
 namespace govinspect::newmedia {
@@ -16,82 +16,55 @@ namespace {
 
 using nlohmann::json;
 
-std::string Str(const json& j, const char* key) {
-  if (!j.is_object()) return "";
-  auto it = j.find(key);
-  if (it == j.end()) return "";
-  if (it->is_string()) return it->get<std::string>();
-  if (it->is_number_integer()) return absl::StrCat(it->get<int64_t>());
-  return "";
-}
+using common::JsonBool;
+using common::JsonInt;
+using common::JsonString;
 
-int64_t Int(const json& j, const char* key) {
-  if (!j.is_object()) return -1;
-  auto it = j.find(key);
-  if (it == j.end()) return -1;
-  if (it->is_number_unsigned()) {
-    const uint64_t v = it->get<uint64_t>();
-    return v <= static_cast<uint64_t>(std::numeric_limits<int64_t>::max()) ? static_cast<int64_t>(v)
-                                                                            : -1;
-  }
-  if (it->is_number_integer()) return it->get<int64_t>();
-  if (it->is_number_float()) {
-    // Converting a double outside int64's range is undefined: such a number is unreadable.
-    const double v = it->get<double>();
-    return v > -9.2e18 && v < 9.2e18 ? static_cast<int64_t>(v) : -1;
-  }
-  return -1;
-}
+// Deeper answers are refused while parsing (copying or printing them would overflow the stack).
+constexpr int kMaxJsonDepth = 64;
 
-bool Bool(const json& j, const char* key) {
-  if (!j.is_object()) return false;
-  auto it = j.find(key);
-  if (it == j.end()) return false;
-  if (it->is_boolean()) return it->get<bool>();
-  if (it->is_number_integer()) return it->get<int64_t>() != 0;
-  if (it->is_string()) {
-    std::string s = absl::AsciiStrToLower(it->get<std::string>());
-    return s == "true" || s == "1" || s == "on";
-  }
-  return false;
+json ParseJson(const std::string& body) {
+  bool too_deep = false;
+  json doc = common::ParseJsonBounded(body, kMaxJsonDepth, &too_deep);
+  return too_deep ? json(json::value_t::discarded) : doc;
 }
 
 absl::StatusOr<PlatformAccount> ParseAccount(const json& j) {
   if (!j.is_object()) return absl::DataLossError("an account is not a JSON object");
   PlatformAccount a;
-  a.id = Str(j, "id");
+  a.id = JsonString(j, "id");
   if (a.id.empty()) return absl::DataLossError("an account without id");
-  a.name = Str(j, "name");
-  a.platform = Str(j, "platform");
-  a.url = Str(j, "url");
-  a.status = absl::AsciiStrToLower(Str(j, "status"));
+  a.name = JsonString(j, "name");
+  a.platform = JsonString(j, "platform");
+  a.url = JsonString(j, "url");
+  a.status = absl::AsciiStrToLower(JsonString(j, "status"));
   if (a.status.empty()) return absl::DataLossError(absl::StrCat("account ", a.id, " has no status"));
-  a.verified_entity = Str(j, "verified_entity");
-  a.entity_short_name = Str(j, "entity_short_name");
-  a.opened_date = Str(j, "opened_date");
-  a.closed_date = Str(j, "closed_date");
+  a.verified_entity = JsonString(j, "verified_entity");
+  a.entity_short_name = JsonString(j, "entity_short_name");
+  a.opened_date = JsonString(j, "opened_date");
+  a.closed_date = JsonString(j, "closed_date");
   if (auto it = j.find("interaction"); it != j.end() && it->is_object()) {
-    a.comments = Bool(*it, "comments");
-    a.messages = Bool(*it, "messages");
-    a.private_messages = Bool(*it, "private_messages");
+    a.comments = JsonBool(*it, "comments");
+    a.messages = JsonBool(*it, "messages");
+    a.private_messages = JsonBool(*it, "private_messages");
   } else {
     return absl::DataLossError(absl::StrCat("account ", a.id, " has no interaction settings"));
   }
-  a.post_count = Int(j, "post_count");
-  a.last_post_time = Str(j, "last_post_time");
+  a.post_count = JsonInt(j, "post_count");
+  a.last_post_time = JsonString(j, "last_post_time");
   return a;
 }
 
 absl::StatusOr<PlatformPost> ParsePost(const json& j) {
   if (!j.is_object()) return absl::DataLossError("a post is not a JSON object");
   PlatformPost p;
-  p.id = Str(j, "id");
-  p.time = Str(j, "time");
+  p.id = JsonString(j, "id");
+  p.time = JsonString(j, "time");
   if (p.id.empty() || p.time.empty()) return absl::DataLossError("a post without id or time");
-  p.account_id = Str(j, "account_id");
-  p.url = Str(j, "url");
-  p.title = Str(j, "title");
-  p.text = Str(j, "text");
+  p.account_id = JsonString(j, "account_id");
+  p.url = JsonString(j, "url");
+  p.title = JsonString(j, "title");
+  p.text = JsonString(j, "text");
   return p;
 }
 
@@ -107,7 +80,7 @@ absl::StatusOr<Page<T>> ParseList(const json& j, const char* field, ParseItem pa
     if (!v.ok()) return v.status();
     page.items.push_back(*std::move(v));
   }
-  page.next_page_token = Str(j, "next_page_token");
+  page.next_page_token = JsonString(j, "next_page_token");
   return page;
 }
 
@@ -207,21 +180,21 @@ absl::StatusOr<T> HttpPlatformAdapter::Call(const std::string& what,
       status = absl::UnavailableError(absl::StrCat(where, ": HTTP ", r.http_status));
     } else if (r.http_status == 404) {
       label = "not_found";
-      json err = json::parse(r.body, nullptr, false);
-      std::string message = err.is_object() && err.contains("error") ? Str(err["error"], "message")
+      json err = ParseJson(r.body);
+      std::string message = err.is_object() && err.contains("error") ? JsonString(err["error"], "message")
                                                                      : std::string();
       status = absl::NotFoundError(absl::StrCat(where, ": HTTP 404",
                                                 message.empty() ? "" : ": ", message));
     } else if (r.http_status >= 400) {
       label = "http_4xx";
-      json err = json::parse(r.body, nullptr, false);
-      std::string message = err.is_object() && err.contains("error") ? Str(err["error"], "message")
+      json err = ParseJson(r.body);
+      std::string message = err.is_object() && err.contains("error") ? JsonString(err["error"], "message")
                                                                      : std::string();
       std::string msg = absl::StrCat(where, ": HTTP ", r.http_status,
                                      message.empty() ? "" : ": ", message);
       status = r.http_status == 400 ? absl::InvalidArgumentError(msg) : absl::UnknownError(msg);
     } else {
-      doc = json::parse(r.body, nullptr, /*allow_exceptions=*/false);
+      doc = ParseJson(r.body);
       if (doc.is_discarded() || !doc.is_object()) {
         label = "malformed";
         status = absl::DataLossError(absl::StrCat(where, ": HTTP ", r.http_status,
