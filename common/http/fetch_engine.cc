@@ -328,6 +328,9 @@ void FetchEngine::OnTransferDone(CURL* easy, int curl_code) {
   curl_easy_getinfo(easy, CURLINFO_HTTP_VERSION, &version);
   r.http_version = version == CURL_HTTP_VERSION_2_0 ? 20 : version == CURL_HTTP_VERSION_3 ? 30
                    : version == CURL_HTTP_VERSION_1_0 ? 10 : version == 0 ? 0 : 11;
+  long new_connections = 0;
+  curl_easy_getinfo(easy, CURLINFO_NUM_CONNECTS, &new_connections);
+  r.new_connections += static_cast<int>(new_connections);
   curl_off_t retry_after = 0;
   curl_easy_getinfo(easy, CURLINFO_RETRY_AFTER, &retry_after);
   char* redirect = nullptr;

@@ -61,6 +61,9 @@ struct FetchResult {
   // HTTP version of the last response (11, 20, …) and the peer address.
   int http_version = 0;
   std::string remote_ip;
+  // Connections opened for this fetch, over all its attempts and redirects (0 when every
+  // request went over a connection already open: keep-alive or HTTP/2 multiplexing).
+  int new_connections = 0;
 };
 
 // One blocking GET with libcurl. Never throws; every failure is classified.

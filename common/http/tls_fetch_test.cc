@@ -1,9 +1,13 @@
 // HTTPS through the fetch engine against `openssl s_server` on loopback, with a certificate made
 // for the test: verified against --ca_file, refused without it (the system's bundle does not
-// know it) or for another host name, accepted with verification off.
+// know it) or for another host name, accepted with verification off. Then HTTP/2 against
+// nginx (TLS + h2): many fetches to one host share a connection.
+#include <arpa/inet.h>
 #include <fcntl.h>
+#include <netinet/in.h>
 #include <signal.h>
 #include <spawn.h>
+#include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -13,13 +17,16 @@
 #include <sstream>
 #include <string>
 #include <thread>
+#include <vector>
 
 #include <gtest/gtest.h>
 
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "absl/strings/numbers.h"
 #include "absl/time/clock.h"
+#include "common/http/fetch_engine.h"
 #include "common/http/fetcher.h"
 
 extern char** environ;
@@ -133,6 +140,95 @@ TEST(TlsFetchTest, CaFileIsCheckedAtStartup) {
   TlsServer server;  // its certificate file is a valid bundle
   o.ca_file = server.cert();
   EXPECT_TRUE(ValidateCaFile(o).ok()) << ValidateCaFile(o);
+}
+
+// A free loopback port below the ephemeral range (nginx cannot listen on port 0 and say where).
+int FreePort() {
+  for (int i = 0; i < 200; ++i) {
+    const int port = 10000 + static_cast<int>((absl::GetCurrentTimeNanos() / 1000 + i * 7919) % 20000);
+    int fd = socket(AF_INET, SOCK_STREAM, 0);
+    sockaddr_in a{};
+    a.sin_family = AF_INET;
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    a.sin_port = htons(static_cast<uint16_t>(port));
+    const bool ok = bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) == 0;
+    close(fd);
+    if (ok) return port;
+  }
+  return 0;
+}
+
+TEST(TlsFetchTest, Http2ToOneHostIsMultiplexed) {
+  TlsServer certs;  // only for its certificate and key
+  ASSERT_GT(certs.port(), 0);
+  const std::string dir = certs.dir();
+  std::filesystem::create_directories(dir + "/www");
+  for (int i = 0; i < 20; ++i) {
+    std::ofstream(absl::StrCat(dir, "/www/p", i, ".html")) << "<html><body>page " << i << "</body></html>";
+  }
+  std::filesystem::permissions(dir, std::filesystem::perms::owner_all |
+                                        std::filesystem::perms::group_read |
+                                        std::filesystem::perms::group_exec |
+                                        std::filesystem::perms::others_read |
+                                        std::filesystem::perms::others_exec);
+  const int port = FreePort();
+  ASSERT_GT(port, 0);
+  std::ofstream(dir + "/nginx.conf") << absl::StrCat(
+      "worker_processes 1; daemon off; pid ", dir, "/nginx.pid; error_log ", dir, "/error.log;\n",
+      "events { worker_connections 64; }\n",
+      "http { access_log off; default_type text/html;\n",
+      "  client_body_temp_path ", dir, "; proxy_temp_path ", dir, "; fastcgi_temp_path ", dir,
+      "; uwsgi_temp_path ", dir, "; scgi_temp_path ", dir, ";\n",
+      "  server { listen 127.0.0.1:", port, " ssl http2; server_name www.test.gov.cn;\n",
+      "    ssl_certificate ", dir, "/cert.pem; ssl_certificate_key ", dir, "/key.pem;\n",
+      "    root ", dir, "/www; } }\n");
+  pid_t pid = 0;
+  const std::string conf = dir + "/nginx.conf";
+  const char* argv[] = {"nginx", "-c", conf.c_str(), "-e", "stderr", nullptr};
+  ASSERT_EQ(posix_spawnp(&pid, "nginx", nullptr, nullptr, const_cast<char* const*>(argv), environ), 0);
+  // Listening once a connection is accepted.
+  bool up = false;
+  for (int i = 0; i < 200 && !up; ++i) {
+    int fd = socket(AF_INET, SOCK_STREAM, 0);
+    sockaddr_in a{};
+    a.sin_family = AF_INET;
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    a.sin_port = htons(static_cast<uint16_t>(port));
+    up = connect(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) == 0;
+    close(fd);
+    if (!up) std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  if (up) {
+    FetchEngineOptions o;
+    o.fetch.connect_to = absl::StrCat("127.0.0.1:", port);
+    o.fetch.allow_networks = {"127.0.0.1"};
+    o.fetch.timeout = absl::Seconds(10);
+    o.fetch.ca_file = certs.cert();
+    o.per_host_concurrency = 8;
+    FetchEngine engine(o);
+    std::vector<FetchResult> results;
+    for (int i = 0; i < 20; ++i) {
+      FetchRequest r;
+      r.url = absl::StrCat("https://www.test.gov.cn/p", i, ".html");
+      engine.Submit(r, [&](FetchResult res) { results.push_back(std::move(res)); });
+    }
+    engine.Run(absl::Now() + absl::Seconds(30));
+    ASSERT_EQ(results.size(), 20u);
+    for (const FetchResult& r : results) {
+      EXPECT_EQ(r.error, v1::FETCH_ERROR_NONE) << r.requested_url << ": " << r.error_detail;
+      EXPECT_EQ(r.http_version, 20) << r.requested_url;
+      EXPECT_TRUE(absl::StrContains(r.body, "page ")) << r.requested_url;
+    }
+    // Multiplexed: far fewer connections than fetches (PIPEWAIT waits for the first one rather
+    // than opening one per fetch).
+    int connections = 0;
+    for (const FetchResult& r : results) connections += r.new_connections;
+    EXPECT_GE(connections, 1);
+    EXPECT_LE(connections, 4) << "of 20 fetches";
+  }
+  kill(pid, SIGTERM);
+  waitpid(pid, nullptr, 0);
+  EXPECT_TRUE(up) << "nginx did not start (see " << dir << "/error.log)";
 }
 
 }  // namespace
