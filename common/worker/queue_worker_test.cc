@@ -304,19 +304,38 @@ TEST_F(QueueWorkerTest, StartRejectsBadOptionsAndAnUnreachableRedis) {
   EXPECT_THAT(std::string(s.message()), ::testing::StartsWith("redis connect: "));
 }
 
-TEST(QueueWorkerRestartTest, KeepsWorkingAcrossARedisRestart) {
-  testing::RedisServer::Options ro;
-  ro.appendonly = true;
-  testing::RedisServer redis(ro);
-  ASSERT_THAT(redis.Start(), IsOk());
+// A Redis with AOF, restarted by the tests below, and workers that reconnect to it quickly.
+QueueWorkerOptions RestartOptions(const testing::RedisServer& redis, int threads) {
   QueueWorkerOptions o;
   o.kind = kKind;
-  o.threads = 2;
+  o.threads = threads;
   o.redis = redis.connection_options();
   o.redis.reconnect_attempts = 1;
   o.redis.reconnect_backoff = absl::Milliseconds(50);
   o.consumer_prefix = "test";
   o.block = absl::Milliseconds(100);
+  return o;
+}
+
+absl::Status EnqueueRound(const testing::RedisServer& redis, const std::string& round, int n) {
+  RedisConnection c(redis.connection_options());
+  WorkQueue q(&c, WorkQueueOptions{});
+  return q.EnqueueRound(round, Tasks(round, n));
+}
+
+int64_t Finished(const testing::RedisServer& redis, const std::string& round) {
+  RedisConnection c(redis.connection_options());
+  WorkQueue q(&c, WorkQueueOptions{});
+  auto p = q.Progress(round);
+  return p.ok() ? p->finished : -1;
+}
+
+TEST(QueueWorkerRestartTest, KeepsWorkingAcrossARedisRestart) {
+  testing::RedisServer::Options ro;
+  ro.appendonly = true;
+  testing::RedisServer redis(ro);
+  ASSERT_THAT(redis.Start(), IsOk());
+  QueueWorkerOptions o = RestartOptions(redis, 2);
   std::atomic<int> calls{0};
   QueueWorker worker(o,
                      [&](const v1::TaskPayload&, const Task&) -> absl::StatusOr<v1::Observation> {
@@ -325,29 +344,15 @@ TEST(QueueWorkerRestartTest, KeepsWorkingAcrossARedisRestart) {
                      },
                      nullptr);
   ASSERT_THAT(worker.Start(), IsOk());
-  auto progress = [&](const std::string& round) {
-    RedisConnection c(redis.connection_options());
-    WorkQueue q(&c, WorkQueueOptions{});
-    auto p = q.Progress(round);
-    return p.ok() ? p->finished : -1;
-  };
-  {
-    RedisConnection c(redis.connection_options());
-    WorkQueue q(&c, WorkQueueOptions{});
-    ASSERT_THAT(q.EnqueueRound("r1", Tasks("r1", 5)), IsOk());
-  }
-  ASSERT_TRUE(WaitFor([&] { return progress("r1") == 5; }));
+  ASSERT_THAT(EnqueueRound(redis, "r1", 5), IsOk());
+  ASSERT_TRUE(WaitFor([&] { return Finished(redis, "r1") == 5; }));
   // appendfsync everysec: let the AOF catch up, then kill Redis hard while the worker polls.
   std::this_thread::sleep_for(std::chrono::milliseconds(1500));
   redis.Kill();
   std::this_thread::sleep_for(std::chrono::milliseconds(700));
   ASSERT_THAT(redis.Start(), IsOk());
-  {
-    RedisConnection c(redis.connection_options());
-    WorkQueue q(&c, WorkQueueOptions{});
-    ASSERT_THAT(q.EnqueueRound("r2", Tasks("r2", 5)), IsOk());
-  }
-  ASSERT_TRUE(WaitFor([&] { return progress("r2") == 5; }));
+  ASSERT_THAT(EnqueueRound(redis, "r2", 5), IsOk());
+  ASSERT_TRUE(WaitFor([&] { return Finished(redis, "r2") == 5; }));
   worker.Stop();
   EXPECT_EQ(calls.load(), 10);
 }
@@ -359,14 +364,7 @@ TEST(QueueWorkerRestartTest, FinishedWorkIsKeptAcrossARedisRestart) {
   ro.appendonly = true;
   testing::RedisServer redis(ro);
   ASSERT_THAT(redis.Start(), IsOk());
-  QueueWorkerOptions o;
-  o.kind = kKind;
-  o.threads = 1;
-  o.redis = redis.connection_options();
-  o.redis.reconnect_attempts = 1;
-  o.redis.reconnect_backoff = absl::Milliseconds(50);
-  o.consumer_prefix = "test";
-  o.block = absl::Milliseconds(100);
+  QueueWorkerOptions o = RestartOptions(redis, 1);
   o.result_retry = absl::Seconds(20);
   std::atomic<int> calls{0};
   absl::Notification started, release;
@@ -379,11 +377,7 @@ TEST(QueueWorkerRestartTest, FinishedWorkIsKeptAcrossARedisRestart) {
                        return v1::Observation();
                      },
                      nullptr);
-  {
-    RedisConnection c(redis.connection_options());
-    WorkQueue q(&c, WorkQueueOptions{});
-    ASSERT_THAT(q.EnqueueRound("r1", Tasks("r1", 1)), IsOk());
-  }
+  ASSERT_THAT(EnqueueRound(redis, "r1", 1), IsOk());
   ASSERT_THAT(worker.Start(), IsOk());
   ASSERT_TRUE(started.WaitForNotificationWithTimeout(absl::Seconds(10)));
   std::this_thread::sleep_for(std::chrono::milliseconds(1500));  // AOF (everysec) has the take
@@ -391,13 +385,7 @@ TEST(QueueWorkerRestartTest, FinishedWorkIsKeptAcrossARedisRestart) {
   release.Notify();  // the task finishes while Redis is down
   std::this_thread::sleep_for(std::chrono::milliseconds(700));
   ASSERT_THAT(redis.Start(), IsOk());
-  auto progress = [&] {
-    RedisConnection c(redis.connection_options());
-    WorkQueue q(&c, WorkQueueOptions{});
-    auto p = q.Progress("r1");
-    return p.ok() ? p->finished : -1;
-  };
-  ASSERT_TRUE(WaitFor([&] { return progress() == 1; }));
+  ASSERT_TRUE(WaitFor([&] { return Finished(redis, "r1") == 1; }));
   worker.Stop();
   EXPECT_EQ(calls.load(), 1);  // stored and completed after the restart, not redone
 }

@@ -151,10 +151,6 @@ std::string FetchLabel(const common::FetchResult& r) {
 // it (error objects are copied and dumped) recurses once per level and overflows the stack.
 constexpr int kMaxJsonDepth = 64;
 
-json ParseJson(const std::string& body, bool* too_deep) {
-  return common::ParseJsonBounded(body, kMaxJsonDepth, too_deep);
-}
-
 // Result label and status of one API answer.
 struct Classified {
   std::string label;
@@ -177,7 +173,7 @@ Classified Classify(const common::FetchResult& r, const std::string& action) {
   }
   const bool server_error = r.http_status >= 500 || r.http_status == 429;
   bool too_deep = false;
-  json doc = ParseJson(r.body, &too_deep);
+  json doc = common::ParseJsonBounded(r.body, kMaxJsonDepth, &too_deep);
   if (too_deep || doc.is_discarded() || !doc.is_object()) {
     std::string kind = too_deep ? absl::StrCat("JSON nested more than ", kMaxJsonDepth, " levels")
                        : LooksLikeHtml(r.body, r.content_type) ? "an HTML page"
