@@ -157,7 +157,7 @@ absl::Status ApplyAvailability(common::RedisConnection& conn, const std::string&
           top_n = n;
         }
       }
-      f->set_detail(absl::StrFormat("fail_ratio=%.3f probes=%d failures=%d mode=%s", sum.fail_ratio,
+      f->set_detail(absl::StrFormat("failure_ratio=%.4f probes=%d failures=%d mode=%s", sum.fail_ratio,
                                     sum.probes, sum.failures, top));
       ++vetoed;
     }

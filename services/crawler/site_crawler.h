@@ -83,7 +83,7 @@ class CrawlObserver {
 // receives every fetch (metrics). Never fails: a site whose home page does not open is
 // reported with the home fetch's error in the evidence.
 // `unit` (may be null) is the site's unit: no 办事服务 is reported only for units with
-// public-service duties (null = assumed to have them).
+// public-service duties (null = unknown: not judged).
 common::v1::Observation CrawlSite(const common::v1::Site& site, const std::string& as_of,
                                   const CrawlOptions& options, LinkCache* cache,
                                   common::FetchObserver* fetch_observer,

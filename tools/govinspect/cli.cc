@@ -115,6 +115,8 @@ constexpr FlagSpec kFlags[] = {
     {"connect-to", 0, true, false, false, "HOST:PORT",
      "site check --local: send every fetch to this address (the simulated province)"},
     {"local", 0, false, false, false, "", "site check: crawl in this process instead of the crawler"},
+    {"public-service", 0, false, false, false, "",
+     "site check --local: the site's unit has public-service duties (办事服务 is judged)"},
 };
 
 struct CommandSpec {
@@ -148,7 +150,7 @@ constexpr CommandSpec kCommands[] = {
      "list a round's scorecards with its 合格率 and 达标率"},
     {"scores", "show", "ROUND TARGET", 2, 2, "ruleset",
      "explain one target's scorecard: each rule, its points and evidence"},
-    {"site", "check", "URL", 1, 1, "as-of connect-to local",
+    {"site", "check", "URL", 1, 1, "as-of connect-to local public-service",
      "crawl one site now and print what was found (--local: in this process)"},
     {"report", "get", "ROUND", 1, 1, "!format !file",
      "download the round's 通报 (its newest finished report) in one format"},
@@ -1479,6 +1481,8 @@ Cli::Result Cli::SiteCheck(const Invocation& inv) {
   if (!connect_to.empty() && !local) {
     return UsageError("--connect-to needs --local (the crawler service uses its own --connect_to)");
   }
+  const bool public_service = BoolFlag(inv, "public-service", false);
+  if (public_service && !local) return UsageError("--public-service needs --local");
   crawler::v1::CheckSiteResponse response;
   if (local) {
     crawler::CrawlOptions o;
@@ -1489,7 +1493,12 @@ Cli::Result Cli::SiteCheck(const Invocation& inv) {
     site.set_name("sites/adhoc");
     site.set_home_url(url);
     crawler::MemoryLinkCache cache;
-    *response.mutable_observation() = crawler::CrawlSite(site, as_of, o, &cache, nullptr);
+    // Without a registry the unit's duties are unknown: 办事服务 is judged only when told.
+    common::v1::Unit unit;
+    unit.set_name("units/adhoc");
+    unit.set_public_service(public_service);
+    *response.mutable_observation() =
+        crawler::CrawlSite(site, as_of, o, &cache, nullptr, nullptr, public_service ? &unit : nullptr);
   } else {
     if (clients_->crawler() == nullptr) return absl::UnavailableError("no crawler client");
     crawler::v1::CheckSiteRequest request;
