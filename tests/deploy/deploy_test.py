@@ -405,6 +405,21 @@ class PrometheusFiles(unittest.TestCase):
         subprocess.run(["promtool", "check", "config", str(DEPLOY / "prometheus" / "prometheus.yml")],
                        check=True, capture_output=True)
 
+    def test_promtool_unit_tests_cover_every_alert(self):
+        r = subprocess.run(["promtool", "test", "rules",
+                            str(DEPLOY / "prometheus" / "rules_test.yml")],
+                           capture_output=True, text=True)
+        self.assertEqual(r.returncode, 0, r.stdout + r.stderr)
+        rules = yaml.safe_load((DEPLOY / "prometheus" / "rules.yml").read_text())
+        alerts = {r["alert"] for g in rules["groups"] for r in g["rules"] if "alert" in r}
+        tests = yaml.safe_load((DEPLOY / "prometheus" / "rules_test.yml").read_text())["tests"]
+        fires, quiet = set(), set()
+        for t in tests:
+            for a in t.get("alert_rule_test", []):
+                (fires if a.get("exp_alerts") else quiet).add(a["alertname"])
+        self.assertEqual(alerts - fires, set(), "alerts never shown to fire")
+        self.assertEqual(alerts - quiet, set(), "alerts never shown to stay quiet")
+
     def test_prometheusrule_equals_plain_rules(self):
         plain = yaml.safe_load((DEPLOY / "prometheus" / "rules.yml").read_text())
         crd = yaml.safe_load((DEPLOY / "k8s" / "base" / "prometheusrule.yaml").read_text())
