@@ -267,6 +267,22 @@ print(int(run), int(stored))
 PY
 }
 
+# describe_service NAME: whether the stack's process of NAME still runs, how it ended, and which
+# process listens on its port (for the message of a failed call).
+describe_service() {
+  local name=$1 upper pid addr
+  upper=$(tr '[:lower:]' '[:upper:]' <<<"$name")
+  local p="${upper}_PID" a="${upper}_ADDR"
+  pid=${!p:-} addr=${!a:-}
+  if [[ -n $pid ]] && kill -0 "$pid" 2>/dev/null; then
+    echo -n "$name pid $pid runs ($(ps -o stat=,etime= -p "$pid" 2>/dev/null | xargs))"
+  else
+    echo -n "$name pid ${pid:-?} has exited"
+  fi
+  echo -n "; listening on ${addr##*:}: $(ss -ltnpH "sport = :${addr##*:}" 2>/dev/null | awk '{print $NF}' | xargs)"
+  echo -n "; its log ends: $(tail -n 2 "$STACK_DIR/$name.log" 2>/dev/null | tr '\n' ' ' | cut -c1-400)"
+}
+
 # collect DIR: the round, its scorecards and export, and the Redis facts checked below.
 collect() {
   local out=$1 q i
@@ -275,11 +291,11 @@ collect() {
   [[ $(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["state"])' "$out/round.json") == DONE ]] ||
     fail "round $ROUND_ID ended $(python3 -c 'import json,sys; r=json.load(open(sys.argv[1])); print(r["state"], r.get("error", ""))' "$out/round.json")"
   "$GOVINSPECT" --deadline 60s --output json scores list "rounds/$ROUND_ID" >"$out/scores.json" ||
-    fail "scores list $ROUND_ID"
+    fail "scores list $ROUND_ID: $(describe_service scoring)"
   "$GOVINSPECT" --deadline 60s round export "rounds/$ROUND_ID" -o "$out/export.json" >/dev/null ||
     fail "round export $ROUND_ID"
   "$GOVINSPECT" --deadline 60s report get "rounds/$ROUND_ID" --format json -o "$out/report.json" \
-    >/dev/null || fail "report get $ROUND_ID"
+    >/dev/null || fail "report get $ROUND_ID: $(describe_service report)"
   # Entries of tasks done twice (a lease ran out while the worker was slow or dead) are acked
   # by the later completion: wait (bounded) until the queues are drained.
   for (( i = 0; i < LEASE_S * 10 + 100; i++ )); do
