@@ -378,6 +378,27 @@ def dev_only_defaults(exe):
     return out
 
 
+def exported_metrics():
+    """Every metric name govinspect's code registers (prometheus-cpp `.Name("…")`), with the
+    series names of histograms and summaries."""
+    names = set()
+    for f in list((ROOT / "common").rglob("*.cc")) + list((ROOT / "services").rglob("*.cc")):
+        if f.name.endswith("_test.cc"):
+            continue
+        for m in re.findall(r'Name\("((?:govinspect|grpc)_[a-z0-9_]+)"\)', f.read_text()):
+            names |= {m, m + "_bucket", m + "_sum", m + "_count"}
+    return names
+
+
+def metric_names(expr):
+    """The govinspect_* and grpc_* metric names an expression reads (label names and label
+    values left out)."""
+    expr = re.sub(r"\{[^}]*\}", "", expr)
+    expr = re.sub(r"\b(by|without|on|ignoring|group_left|group_right)\s*\([^)]*\)", "", expr)
+    expr = re.sub(r'"[^"]*"', "", expr)
+    return set(re.findall(r"\b((?:govinspect|grpc)_[a-z0-9_]+)", expr))
+
+
 def parse_bytes(v):
     v = str(v)
     units = {"Ki": 1 << 10, "Mi": 1 << 20, "Gi": 1 << 30, "kb": 1000, "mb": 1 << 20,
@@ -419,6 +440,26 @@ class PrometheusFiles(unittest.TestCase):
                 (fires if a.get("exp_alerts") else quiet).add(a["alertname"])
         self.assertEqual(alerts - fires, set(), "alerts never shown to fire")
         self.assertEqual(alerts - quiet, set(), "alerts never shown to stay quiet")
+
+    def test_alerts_and_panels_name_only_exported_metrics(self):
+        exported = exported_metrics()
+        used = {}
+        rules = yaml.safe_load((DEPLOY / "prometheus" / "rules.yml").read_text())
+        for g in rules["groups"]:
+            for r in g["rules"]:
+                for m in metric_names(r["expr"]):
+                    used.setdefault(m, set()).add(f"rule {r.get('alert', r.get('record'))}")
+        for f in sorted((DEPLOY / "grafana" / "dashboards").glob("*.json")):
+            d = json.loads(f.read_text())
+            for p in d["panels"]:
+                for t in p.get("targets", []):
+                    for m in metric_names(t.get("expr", "")):
+                        used.setdefault(m, set()).add(f"{f.name} panel {p['id']}")
+            for v in d["templating"]["list"]:
+                for m in metric_names(json.dumps(v.get("query", ""))):
+                    used.setdefault(m, set()).add(f"{f.name} variable {v['name']}")
+        unknown = {m: sorted(w) for m, w in used.items() if m not in exported}
+        self.assertEqual(unknown, {}, "metrics no service exports")
 
     def test_prometheusrule_equals_plain_rules(self):
         plain = yaml.safe_load((DEPLOY / "prometheus" / "rules.yml").read_text())
