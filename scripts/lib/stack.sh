@@ -162,20 +162,35 @@ stack_start_services() {
   done
 }
 
-# SIGTERM everything started (newest first), wait bounded, then SIGKILL what is left.
+# stack_is_ours PID: PID is a live child of this shell. A process of the stack that exited and
+# was reaped leaves its number free: with pid_max at 32768 and a busy machine, the kernel soon
+# gives it to another process — another test's service, a compiler. Signalling a number of
+# STACK_PIDS without this check once stopped another test's scoring service mid-round.
+stack_is_ours() {
+  local ppid
+  ppid=$(ps -o ppid= -p "$1" 2>/dev/null | tr -d ' ')
+  [[ $ppid == "$$" ]]
+}
+
+# SIGTERM everything started that still runs (newest first), wait bounded, then SIGKILL what is
+# left. Only live children of this shell are signalled (stack_is_ours).
 stack_stop() {
-  local i pid
+  local i pid ours=()
   for (( i=${#STACK_PIDS[@]}-1; i>=0; i-- )); do
     pid=${STACK_PIDS[i]}
+    stack_is_ours "$pid" || continue
+    ours+=("$pid")
     kill -TERM "$pid" 2>/dev/null || true
   done
   for (( i=0; i<100; i++ )); do
     local alive=0
-    for pid in "${STACK_PIDS[@]}"; do kill -0 "$pid" 2>/dev/null && alive=1; done
+    for pid in ${ours[@]+"${ours[@]}"}; do stack_is_ours "$pid" && alive=1; done
     (( alive )) || break
     sleep 0.1
   done
-  for pid in "${STACK_PIDS[@]}"; do kill -KILL "$pid" 2>/dev/null || true; done
+  for pid in ${ours[@]+"${ours[@]}"}; do
+    stack_is_ours "$pid" && kill -KILL "$pid" 2>/dev/null
+  done
   wait 2>/dev/null || true
   STACK_PIDS=()
 }

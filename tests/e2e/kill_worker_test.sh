@@ -40,6 +40,7 @@ done
   "last seen $pending pending, ${done_now:-0} done; round: $(stack_round_status kill1)"
 kill -KILL "$CRAWLER_PID"
 wait "$CRAWLER_PID" 2>/dev/null || true
+stack_forget_pid "$CRAWLER_PID"   # its number is free now: never signal it again
 echo "killed crawler $CRAWLER_PID holding $held task(s)"
 stack_start_service crawler "${STACK_FLAGS[@]}" "${CRAWLER_FLAGS[@]}"
 

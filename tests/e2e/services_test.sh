@@ -48,6 +48,7 @@ for svc in CRAWLER NEWMEDIA DATAOPEN SCORING REPORT COORDINATOR; do
   wait "${!p}"
   rc=$?
   set -e
+  stack_forget_pid "${!p}"
   [[ $rc -eq 0 ]] || fail "$svc exited $rc on SIGTERM"
 done
 
@@ -65,4 +66,12 @@ for name in coordinator crawler newmedia dataopen scoring report; do
       fail "$name $flag: no reason given: $(tail -n 3 "$STACK_DIR/placeholder.log")"
   done
 done
+
+# stack_stop signals only its own live children: a number of STACK_PIDS that now belongs to
+# another process (here: one this shell did not start) is left alone.
+stranger=$( (sleep 600 >/dev/null 2>&1 & echo $!) )
+STACK_PIDS+=("$stranger")
+stack_stop
+kill -0 "$stranger" 2>/dev/null || fail "stack_stop signalled a process that is not its child"
+kill "$stranger"
 echo "PASS"
