@@ -92,7 +92,8 @@ for name in "${targets[@]}"; do
     (cd "$dir" && timeout --kill-after=10 1800 "$exe" \
         -runs=0 -seed=1 -timeout=120 -rss_limit_mb=2048 -print_final_stats=1 \
         -artifact_prefix="$dir/artifacts/" corpus >"$dir/log" 2>&1) || rc=$?
-    runs=$(find "$dir/corpus" -type f | wc -l)
+    # Inputs executed (libFuzzer's "Done N runs" counts the empty input too).
+    runs=$(sed -n 's/^Done \([0-9]*\) runs.*/\1/p' "$dir/log" | tail -1)
   else
     # The outer timeout only guards against a hung process; -max_total_time ends a normal run.
     (cd "$dir" && timeout --kill-after=10 $((FUZZ_SECONDS + 120)) "$exe" \
@@ -101,6 +102,7 @@ for name in "${targets[@]}"; do
   fi
   (( REPLAY )) || runs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$dir/log" | tail -1)
   speed=$(sed -n 's/^stat::average_exec_per_sec: *//p' "$dir/log" | tail -1)
+  (( REPLAY )) && speed=-
   artifact=$(find "$dir/artifacts" -type f | head -1)
   if [[ $rc -eq 0 && -z $artifact ]]; then
     result=ok
