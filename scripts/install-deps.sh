@@ -29,6 +29,8 @@ PACKAGES=(
   libgtest-dev libgmock-dev googletest libbenchmark-dev curl procps python3-yaml
   # the TLS fetch test's server and certificates
   openssl
+  # the container end-to-end test (tests/deploy/container_e2e.sh): dockerd and a Debian 12 root
+  docker.io debootstrap
   # simprovince benchmarks (load generator; /usr/bin/time for peak memory)
   wrk time
 )
