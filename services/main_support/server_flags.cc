@@ -5,6 +5,7 @@
 #include "absl/flags/usage.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/time.h"
+#include "common/grpc/auth.h"
 #include "common/log/log.h"
 
 ABSL_FLAG(std::string, listen_address, "",
@@ -82,7 +83,10 @@ absl::StatusOr<CommonServerConfig> ReadCommonServerFlags(const std::string& name
   c.redis.password = absl::GetFlag(FLAGS_redis_password);
   c.redis.db = absl::GetFlag(FLAGS_redis_db);
   c.key_prefix = absl::GetFlag(FLAGS_key_prefix);
-  c.api_token = absl::GetFlag(FLAGS_api_token);
+  absl::StatusOr<std::string> token =
+      common::NormalizeApiToken(absl::GetFlag(FLAGS_api_token), "--api_token");
+  if (!token.ok()) return token.status();
+  c.api_token = *std::move(token);
   c.worker.redis = c.redis;
   c.worker.threads = absl::GetFlag(FLAGS_worker_threads);
   c.worker.queue.key_prefix = c.key_prefix;
