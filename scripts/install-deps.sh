@@ -16,6 +16,8 @@ PACKAGES=(
   # http, html, charsets, text
   libcurl4-openssl-dev libssl-dev libxml2-dev libuchardet-dev libre2-dev
   nlohmann-json3-dev libevent-dev zlib1g-dev libcsv-dev
+  # registry URLs: IDNA (中山.政务) and NFKC (full-width forms)
+  libidn2-dev libicu-dev
   # allocator of the service binaries
   libjemalloc-dev
   # reports (通报: PDF via cairo/pango with CJK fonts, XLSX), rulesets

@@ -161,6 +161,12 @@ absl::Status ApplyAvailability(common::RedisConnection& conn, const std::string&
                                     sum.probes, sum.failures, top));
       ++vetoed;
     }
+    // A site whose pages could not be read (its crawl's NOT_ASSESSED reason is kept) is decided
+    // by the window's veto when there is one, and stays NOT_ASSESSED otherwise — never passed.
+    if (!obs->not_assessed_reason().empty()) {
+      obs->set_status(sum.unreachable ? common::v1::TARGET_STATUS_ASSESSED
+                                      : common::v1::TARGET_STATUS_NOT_ASSESSED);
+    }
     ++measured;
     if (absl::Status s = obs_store.Put(round_id, *obs); !s.ok()) return s;
   }

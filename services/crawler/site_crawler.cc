@@ -172,6 +172,8 @@ class Crawl {
   int redirect_hops_ = 0;
   bool redirect_home_pending_ = false;
   void FetchPostPage(const PostPage& pp, int depth);
+  // Why the home page was not read (empty once it was): a site is assessed only on evidence.
+  std::string home_unread_ = "首页未能读取（抓取未完成）";
 
   // Pages are decoded, parsed and read (links, and the page understanding) on a pool of
   // threads while the engine thread fetches; each page's links come back to the engine thread
@@ -319,6 +321,8 @@ void Crawl::ReadOne(PageJob job) {
         if (!queued_pages_.contains(*n)) {
           queued_pages_.insert(*n);
           targets_[*n].anchor = true;
+          // Assessed only once the page it sends to is read.
+          home_unread_ = absl::StrCat("首页跳转目标未能读取（", *n, "）");
           FetchPage(*n, depth, /*home=*/true);
         } else {
           // Already fetched or on its way as a plain link: read it as the home page.
@@ -339,6 +343,8 @@ void Crawl::StopPageThreads() {
   }
 }
 
+// ASSESSED only once the home page was read (2xx after same-site redirects, an HTML body);
+// otherwise NOT_ASSESSED with the reason (docs/crawler.md, "No verdict without evidence").
 common::v1::Observation Crawl::Run() {
   const absl::Time start = absl::Now();
   obs_.set_target(site_.name());
@@ -351,6 +357,8 @@ common::v1::Observation Crawl::Run() {
   if (!home.ok()) {
     hp->set_error(common::v1::FETCH_ERROR_OTHER);
     hp->set_error_detail(std::string(home.status().message()));
+    obs_.set_status(common::v1::TARGET_STATUS_NOT_ASSESSED);
+    obs_.set_not_assessed_reason(absl::StrCat("首页网址无效（", home.status().message(), "）"));
     return std::move(obs_);
   }
   home_url_ = *home;
@@ -440,6 +448,11 @@ common::v1::Observation Crawl::Run() {
     c->set_error(static_cast<common::v1::FetchError>(e));
     c->set_count(n);
   }
+  if (!home_unread_.empty()) {
+    // No verdict without evidence: what was (not) found is kept, but the site is not passed.
+    obs_.set_status(common::v1::TARGET_STATUS_NOT_ASSESSED);
+    obs_.set_not_assessed_reason(home_unread_);
+  }
   return std::move(obs_);
 }
 
@@ -500,15 +513,34 @@ void Crawl::OnPage(const std::string& url, int depth, bool home, FetchResult r) 
     *hp->mutable_fetch_time() =
         google::protobuf::util::TimeUtil::NanosecondsToTimestamp(absl::GetCurrentTimeNanos());
   }
-  if (r.error != common::v1::FETCH_ERROR_NONE || !IsHtml(r)) return;
+  if (r.error != common::v1::FETCH_ERROR_NONE || !IsHtml(r)) {
+    if (home) {
+      home_unread_ = r.error != common::v1::FETCH_ERROR_NONE
+                         ? absl::StrCat("首页无法读取（", common::FetchReason(r),
+                                        r.error_detail.empty() ? "" : "：", r.error_detail, "）")
+                         : absl::StrCat("首页不是网页（Content-Type: ", r.content_type, "）");
+    }
+    return;
+  }
   std::string base = r.final_url.empty() ? url : r.final_url;
   if (auto n = common::NormalizeUrl(base); n.ok()) base = *n;
-  if (!InScope(base)) return;  // redirected off the site
+  if (!InScope(base)) {  // redirected off the site
+    if (home) home_unread_ = absl::StrCat("首页跳转到站外（", base, "）");
+    return;
+  }
+  if (home && r.body.empty()) {
+    home_unread_ = "首页内容为空";
+    return;
+  }
   queued_pages_.insert(base);
   ++pages_crawled_;
-  if (home) home_base_ = base;
+  if (home) {
+    home_base_ = base;
+    home_unread_.clear();
+  }
   if (!home && redirect_home_pending_ && url == home_redirect_) {
     home_base_ = base;
+    home_unread_.clear();
     home = true;  // read as the home page (charset evidence, further redirects)
   }
   ReadPage({base, depth, home, std::move(r.body), std::move(r.content_type)});

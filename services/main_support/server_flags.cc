@@ -6,6 +6,7 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/time.h"
+#include "common/grpc/auth.h"
 #include "common/log/log.h"
 
 ABSL_FLAG(std::string, listen_address, "",
@@ -91,7 +92,10 @@ absl::StatusOr<CommonServerConfig> ReadCommonServerFlags(const std::string& name
   c.redis.password = absl::GetFlag(FLAGS_redis_password);
   c.redis.db = absl::GetFlag(FLAGS_redis_db);
   c.key_prefix = absl::GetFlag(FLAGS_key_prefix);
-  c.api_token = absl::GetFlag(FLAGS_api_token);
+  absl::StatusOr<std::string> token =
+      common::NormalizeApiToken(absl::GetFlag(FLAGS_api_token), "--api_token");
+  if (!token.ok()) return token.status();
+  c.api_token = *std::move(token);
   if (IsPlaceholderSecret(c.api_token)) {
     return absl::InvalidArgumentError(
         "--api_token is a placeholder value: create the Secret govinspect-secrets with a real "
