@@ -339,7 +339,7 @@ SitePlan Generator::TinySitePlan(int index) {
       p.privacy_ids = 1;
       p.late = 2;
       p.missing_elements = 2;
-      p.survey_too_few = p.survey_no_dates = p.survey_fb_late = p.profile_stale = true;
+      p.survey_too_few = p.survey_no_dates = p.profile_stale = true;
       p.footer_missing = 0b0000011;  // site_code, icp
       p.guides_incomplete = 2;
       p.trap_masked = p.trap_holiday = p.trap_bracket = true;
@@ -348,7 +348,7 @@ SitePlan Generator::TinySitePlan(int index) {
       p.home_stale = true;
       p.stale_columns = 1;
       p.blank_columns = 1;
-      p.no_consult = p.no_viewport = true;
+      p.no_consult = p.no_viewport = p.survey_fb_late = true;
       p.sensitive_words = 1;
       p.missing_attachments = 1;
       p.broken_links = 1;
@@ -722,8 +722,10 @@ void Generator::FillSurveys(Site& s, const SitePlan& plan, Rng& rng) {
       if (x.fb_publish != kNoDay) x.fb_doc = x.fb_publish - static_cast<Day>(rng.Range(0, 5));
     }
   }
-  // Planted survey problems, each on its own survey (extra surveys older than a year when
-  // needed so that survey_too_few keeps its meaning).
+  // Planted survey problems, each on its own survey. Feedback is judged for the surveys of the
+  // year before the 监测时间点, so its problems are planted there — except on a site planted
+  // with too few surveys, where they go older than a year (traps) so that survey_too_few keeps
+  // its meaning.
   auto add_old = [&](Day start) -> Sv& {
     Sv x;
     x.item.date = std::min(start, cap);
@@ -739,17 +741,21 @@ void Generator::FillSurveys(Site& s, const SitePlan& plan, Rng& rng) {
     x.fb_publish = x.sv.end + static_cast<Day>(rng.Range(3, 20));
     x.fb_doc = x.fb_publish - 1;
   }
+  auto feedback_start = [&](int64_t newest_days) {
+    return plan.survey_too_few ? as_of_ - static_cast<Day>(rng.Range(380, 600))
+                               : as_of_ - static_cast<Day>(rng.Range(newest_days, 300));
+  };
   if (plan.survey_fb_late) {
-    Sv& x = add_old(as_of_ - static_cast<Day>(rng.Range(380, 600)));
+    Sv& x = add_old(feedback_start(150));
     x.fb_publish = AddMonths(x.sv.end, 1) + static_cast<Day>(rng.Range(10, 60));
     x.fb_doc = x.fb_publish - static_cast<Day>(rng.Range(0, 3));
   }
   if (plan.survey_fb_missing) {
-    Sv& x = add_old(as_of_ - static_cast<Day>(rng.Range(380, 600)));
+    Sv& x = add_old(feedback_start(90));
     x.fb_publish = kNoDay;
   }
   if (plan.survey_fb_before_doc) {
-    Sv& x = add_old(as_of_ - static_cast<Day>(rng.Range(380, 600)));
+    Sv& x = add_old(feedback_start(90));
     x.fb_publish = x.sv.end + static_cast<Day>(rng.Range(5, 20));
     x.fb_doc = x.fb_publish + static_cast<Day>(rng.Range(2, 9));
   }
