@@ -706,7 +706,11 @@ void SiteRenderer::Pagination(Ctx& c, int column, int page) const {
     if (page + 1 < pages) absl::StrAppend(&c.out, "<a href=\"", href(page + 1), "\">下一页</a> <a href=\"", href(pages - 1), "\">尾页</a>");
     c.out += "</div>\n";
   };
-  auto relative = [&](int pg) { return AmpEsc(ListPath(s, column, pg).substr(ListPath(s, column, pg).rfind('/') + 1)); };
+  // Pager links relative to the list page's own folder (under <base href>: relative to the base).
+  auto relative = [&](int pg) {
+    const std::string target = ListPath(s, column, pg);
+    return AmpEsc(s.link_style == LinkStyle::kBaseHref ? H(c, target) : target.substr(target.substr(0, target.find('?')).rfind('/') + 1));
+  };
   switch (s.style) {
     case CmsStyle::kTrs:
       if (!col.script_pager_only) anchors([&](int pg) { return H(c, ListPath(s, column, pg)); });

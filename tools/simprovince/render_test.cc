@@ -1,6 +1,7 @@
 // Truth and generated content agree: re-derives truth entries from rendered pages.
 #include "tools/simprovince/render.h"
 
+#include <memory>
 #include <set>
 
 #include "absl/strings/match.h"
@@ -392,35 +393,54 @@ TEST_F(TruthAgreesTest, TrsScriptOnlyPaginationAndForwardingHomes) {
 
 TEST_F(TruthAgreesTest, EveryLinkResolvesInEveryLinkStyle) {
   // Relative ("../"), <base href> and query-only hrefs all lead to pages that exist (planted
-  // broken links, images and attachments excepted).
-  for (size_t si = 0; si < province_->sites.size(); ++si) {
-    const Site& s = province_->sites[si];
-    std::set<std::string> broken;
-    for (const Injection& in : s.injections) broken.insert(in.path);
-    std::vector<std::string> pages = {s.home_kind != HomeKind::kDirect ? s.real_home_path : "/"};
-    for (size_t c = 0; c < s.columns.size(); ++c) {
-      if (s.columns[c].merged) continue;
-      pages.push_back(ListPath(s, static_cast<int>(c), 0));
-      if (!s.columns[c].items.empty()) pages.push_back(ArticlePath(s, static_cast<int>(c), 0));
-    }
-    int links = 0;
-    for (const std::string& page : pages) {
-      HttpResponse r = renderer_->Render(static_cast<int>(si), page);
-      ASSERT_EQ(r.status, 200) << s.id << " " << page;
-      std::string body;
-      if (s.charset == Charset::kUtf8) body = r.body;
-      else iconv_back(r.body, &body);
-      for (const std::string& href : Hrefs(body)) {
-        if (absl::StartsWith(href, "http://") && !absl::StartsWith(href, "http://" + s.host + "/")) continue;
-        if (absl::StartsWith(href, "mailto:") || absl::StartsWith(href, "javascript:") || absl::StartsWith(href, "#")) continue;
-        const std::string path = Resolve(s, page, href);
-        if (broken.count(path)) continue;
-        EXPECT_LT(renderer_->Render(static_cast<int>(si), path).status, 400) << s.id << " " << page << " links " << href << " -> " << path;
-        ++links;
-      }
-    }
-    EXPECT_GT(links, 20) << s.id;
+  // broken links, images and attachments excepted): the tiny sites and every city site.
+  std::vector<std::unique_ptr<Province>> provinces;
+  for (auto [profile, seed] : {std::pair{Profile::kTiny, 1}, std::pair{Profile::kCity, 3}}) {
+    GenerateOptions o;
+    o.seed = static_cast<uint64_t>(seed);
+    o.as_of = *ParseIsoDate("2020-06-30");
+    o.profile = profile;
+    provinces.push_back(std::make_unique<Province>(*GenerateProvince(o)));
   }
+  std::set<int> styles;
+  const std::vector<const Province*> all = {province_, provinces[0].get(), provinces[1].get()};
+  for (const Province* pr : all) {
+    const SiteRenderer own(*pr);
+    const SiteRenderer& rr = pr == province_ ? *renderer_ : own;
+    for (size_t si = 0; si < pr->sites.size(); ++si) {
+      const Site& s = pr->sites[si];
+      styles.insert(static_cast<int>(s.link_style));
+      std::set<std::string> broken;
+      for (const Injection& in : s.injections) broken.insert(in.path);
+      std::vector<std::string> pages = {s.home_kind != HomeKind::kDirect ? s.real_home_path : "/"};
+      if (s.catalogue_tree) pages.push_back(CatalogueTreePath(s));
+      for (size_t c = 0; c < s.columns.size(); ++c) {
+        if (s.columns[c].merged) continue;
+        for (int pg = 0; pg < std::min(2, ListPageCount(s, static_cast<int>(c))); ++pg) {
+          if (ListPageHasHtml(s, pg)) pages.push_back(ListPath(s, static_cast<int>(c), pg));
+        }
+        if (!s.columns[c].items.empty()) pages.push_back(ArticlePath(s, static_cast<int>(c), 0));
+      }
+      int links = 0;
+      for (const std::string& page : pages) {
+        HttpResponse r = rr.Render(static_cast<int>(si), page);
+        ASSERT_EQ(r.status, 200) << s.id << " " << page;
+        std::string body;
+        if (s.charset == Charset::kUtf8) body = r.body;
+        else iconv_back(r.body, &body);
+        for (const std::string& href : Hrefs(body)) {
+          if (absl::StartsWith(href, "http://") && !absl::StartsWith(href, "http://" + s.host + "/")) continue;
+          if (absl::StartsWith(href, "mailto:") || absl::StartsWith(href, "javascript:") || absl::StartsWith(href, "#")) continue;
+          const std::string path = Resolve(s, page, href);
+          if (broken.count(path)) continue;
+          EXPECT_LT(rr.Render(static_cast<int>(si), path).status, 400) << s.id << " " << page << " links " << href << " -> " << path;
+          ++links;
+        }
+      }
+      EXPECT_GT(links, 20) << s.id;
+    }
+  }
+  EXPECT_EQ(styles.size(), 3u);
 }
 
 }  // namespace
