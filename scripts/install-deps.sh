@@ -16,6 +16,8 @@ PACKAGES=(
   # http, html, charsets, text
   libcurl4-openssl-dev libssl-dev libxml2-dev libuchardet-dev libre2-dev
   nlohmann-json3-dev libevent-dev zlib1g-dev libcsv-dev
+  # registry URLs: IDNA (中山.政务) and NFKC (full-width forms)
+  libidn2-dev libicu-dev
   # allocator of the service binaries
   libjemalloc-dev
   # reports (通报: PDF via cairo/pango with CJK fonts, XLSX), rulesets
@@ -29,6 +31,8 @@ PACKAGES=(
   libgtest-dev libgmock-dev googletest libbenchmark-dev curl procps python3-yaml
   # the TLS fetch test's server and certificates
   openssl
+  # the container end-to-end test (tests/deploy/container_e2e.sh): dockerd and a Debian 12 root
+  docker.io debootstrap
   # simprovince benchmarks (load generator; /usr/bin/time for peak memory)
   wrk time
 )

@@ -33,6 +33,33 @@ absl::Status RpcAuthorizer::Check(const grpc::ServerContextBase& context) const 
   return absl::OkStatus();
 }
 
+bool IsVisibleAsciiToken(absl::string_view token) {
+  for (char c : token) {
+    if (c < 0x21 || c > 0x7e) return false;
+  }
+  return true;
+}
+
+absl::StatusOr<std::string> NormalizeApiToken(absl::string_view token, absl::string_view source) {
+  if (absl::EndsWith(token, "\r\n")) {
+    token.remove_suffix(2);
+  } else if (absl::EndsWith(token, "\n")) {
+    token.remove_suffix(1);
+  }
+  for (size_t i = 0; i < token.size(); ++i) {
+    const char c = token[i];
+    if (c < 0x21 || c > 0x7e) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          source, ": the token has a character that is not visible ASCII (",
+          c == ' ' ? "a space" : (c == '\n' || c == '\r') ? "a line break"
+                             : static_cast<unsigned char>(c) < 0x20 || c == 0x7f ? "a control character"
+                                                                               : "a non-ASCII byte",
+          ") at byte ", i + 1, " of ", token.size(), "; the token is not printed"));
+    }
+  }
+  return std::string(token);
+}
+
 void AddBearerToken(grpc::ClientContext* context, const std::string& token) {
   if (!token.empty()) context->AddMetadata("authorization", absl::StrCat("Bearer ", token));
 }

@@ -199,7 +199,7 @@ void FetchEngine::Submit(FetchRequest request, Callback done) {
   job->timeout = job->request.timeout > absl::ZeroDuration() ? job->request.timeout
                                                              : options_.fetch.timeout;
   job->max_body = options_.fetch.max_body_bytes;
-  job->keep_body = job->request.keep_body && job->request.method == FetchMethod::kGet &&
+  job->keep_body = job->request.keep_body && job->request.method != FetchMethod::kHead &&
                    !job->request.range;
   job->chain.push_back(job->url);
   job->seen.insert(job->url);
@@ -300,6 +300,10 @@ void FetchEngine::StartTransfer(Job* job, absl::Time now) {
   curl_easy_setopt(h, CURLOPT_HTTPHEADER, job->headers);
   if (job->request.method == FetchMethod::kHead) {
     curl_easy_setopt(h, CURLOPT_NOBODY, 1L);
+  } else if (job->request.method == FetchMethod::kPost && job->chain.size() == 1) {
+    // The first hop only: a redirect after a form POST is followed with GET (as browsers do).
+    curl_easy_setopt(h, CURLOPT_POSTFIELDSIZE, static_cast<long>(job->request.post_body.size()));
+    curl_easy_setopt(h, CURLOPT_POSTFIELDS, job->request.post_body.c_str());
   } else if (job->request.range) {
     curl_easy_setopt(h, CURLOPT_RANGE, "0-0");
   }

@@ -48,7 +48,7 @@ struct FetchEngineOptions {
   absl::Duration per_host_delay = absl::ZeroDuration();
 };
 
-enum class FetchMethod { kGet, kHead };
+enum class FetchMethod { kGet, kHead, kPost };
 
 struct FetchRequest {
   std::string url;
@@ -56,6 +56,9 @@ struct FetchRequest {
   // GET with "Range: bytes=0-0" (a check that a file exists when HEAD is refused).
   bool range = false;
   bool keep_body = true;
+  // kPost: the request body, sent as application/x-www-form-urlencoded (a form's fields, e.g. a
+  // CMS's list-paging endpoint). A redirect is followed with GET.
+  std::string post_body;
   // 0 = the engine's fetch.max_attempts.
   int max_attempts = 0;
   // Zero = the engine's fetch.timeout.

@@ -14,6 +14,16 @@ govinspect_cc_library(NAME common_url
   SRCS url/url.cc HDRS url/url.h
   DEPS govinspect::common_text CURL::libcurl absl::strings absl::status absl::statusor)
 
+# URLs typed by people (the registry): NFKC with ICU, IDNA with libidn2.
+pkg_check_modules(IDN2 REQUIRED IMPORTED_TARGET libidn2)
+pkg_check_modules(ICU_UC REQUIRED IMPORTED_TARGET icu-uc)
+govinspect_cc_library(NAME common_url_input
+  SRCS url/url_input.cc HDRS url/url_input.h
+  DEPS govinspect::common_url PkgConfig::IDN2 PkgConfig::ICU_UC absl::strings absl::status
+       absl::statusor)
+govinspect_cc_test(NAME common_url_input_test SRCS url/url_input_test.cc
+  DEPS govinspect::common_url_input LABELS unit)
+
 govinspect_cc_library(NAME common_charset
   SRCS charset/charset.cc HDRS charset/charset.h
   DEPS govinspect::common_text PkgConfig::UCHARDET absl::strings absl::status absl::statusor)

@@ -121,6 +121,33 @@ absl::StatusOr<std::vector<AbolishedName>> Dictionary::ParseAbolishedNames(
       return absl::InvalidArgumentError(absl::StrCat(
           file_name, ":", l.number, ": \"", l.fields[2], "\" is not a YYYY-MM-DD date"));
     }
+    // "[市县区]农业局<TAB>农业农村局": one entry per level character, written before both names
+    // (市农业局 → 市农业农村局 …), for bodies whose bare name is also part of common words.
+    const std::string& old_name = l.fields[0];
+    if (absl::StartsWith(old_name, "[")) {
+      const size_t close = old_name.find(']');
+      if (close == std::string::npos || close == 1 || close + 1 >= old_name.size()) {
+        return absl::InvalidArgumentError(absl::StrCat(file_name, ":", l.number, ": \"", old_name,
+                                                       "\" has an unclosed or empty [levels] prefix"));
+      }
+      absl::string_view levels = absl::string_view(old_name).substr(1, close - 1);
+      const std::string rest = old_name.substr(close + 1);
+      for (size_t i = 0; i < levels.size();) {
+        size_t len = 1;
+        const auto c = static_cast<unsigned char>(levels[i]);
+        if (c >= 0xF0) len = 4;
+        else if (c >= 0xE0) len = 3;
+        else if (c >= 0xC0) len = 2;
+        const std::string level(levels.substr(i, len));
+        i += len;
+        AbolishedName e;
+        e.invalid_since = a.invalid_since;
+        e.old_name = level + rest;
+        e.new_name = level + l.fields[1];
+        out.push_back(std::move(e));
+      }
+      continue;
+    }
     a.old_name = std::move(l.fields[0]);
     a.new_name = std::move(l.fields[1]);
     out.push_back(std::move(a));

@@ -54,8 +54,10 @@ QueueWorker::QueueWorker(QueueWorkerOptions options, MultiTaskHandler handler,
                      .Help("Time to do one task, from take to completion.")
                      .Register(*registry)
                      .Add({{"queue", options_.kind}},
+                          // Up to an hour: a site's crawl runs up to --crawl_budget (30m).
                           prometheus::Histogram::BucketBoundaries{0.01, 0.05, 0.1, 0.5, 1, 2.5, 5,
-                                                                  10, 30, 60, 120, 300});
+                                                                  10, 30, 60, 120, 300, 600, 1200,
+                                                                  1800, 3600});
   }
 }
 

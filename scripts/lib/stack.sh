@@ -79,7 +79,11 @@ stack_start_redis() {
   local i=0
   until redis-cli -p "$REDIS_PORT" ping 2>/dev/null | grep -q PONG; do
     sleep 0.1; i=$((i + 1))
-    if (( i > 100 )); then stack_log "redis did not start"; return 1; fi
+    if ! kill -0 "$REDIS_PID" 2>/dev/null || (( i > 600 )); then
+      stack_log "redis did not answer PING on port $REDIS_PORT within 60 s (or exited)"
+      tail -n 20 "$STACK_DIR/redis/redis.log" >&2 || true
+      return 1
+    fi
   done
   REDIS_ADDR="127.0.0.1:$REDIS_PORT"
 }
@@ -99,7 +103,7 @@ stack_start_sim() {
     >"$STACK_DIR/simprovince.out" 2>"$STACK_DIR/simprovince.log" &
   STACK_PIDS+=("$!")
   local line
-  line=$(stack_wait_line "$STACK_DIR/simprovince.out" "listening on" 30 "$!") || return 1
+  line=$(stack_wait_line "$STACK_DIR/simprovince.out" "listening on" 120 "$!") || return 1
   SIM_ADDR=${line##*listening on }
 }
 
@@ -116,7 +120,8 @@ stack_start_service() {
   local pid=$!
   STACK_PIDS+=("$pid")
   local line port metrics upper
-  line=$(stack_wait_line "$log" '"message":"'"$name"' serving"' 30 "$pid") || return 1
+  # Bounded generously: a loaded machine starts a service slowly; a failed start ends the wait.
+  line=$(stack_wait_line "$log" '"message":"'"$name"' serving"' 120 "$pid") || return 1
   port=$(sed -n 's/.*"port":\([0-9]*\).*/\1/p' <<<"$line")
   metrics=$(sed -n 's/.*"metrics":"\([^"]*\)".*/\1/p' <<<"$line")
   upper=$(tr '[:lower:]' '[:upper:]' <<<"$name")
@@ -157,20 +162,122 @@ stack_start_services() {
   done
 }
 
-# SIGTERM everything started (newest first), wait bounded, then SIGKILL what is left.
+# stack_is_ours PID: PID is a live child of this shell. A process of the stack that exited and
+# was reaped leaves its number free: with pid_max at 32768 and a busy machine, the kernel soon
+# gives it to another process — another test's service, a compiler. Signalling a number of
+# STACK_PIDS without this check once stopped another test's scoring service mid-round.
+stack_is_ours() {
+  local ppid
+  ppid=$(ps -o ppid= -p "$1" 2>/dev/null | tr -d ' ')
+  [[ $ppid == "$$" ]]
+}
+
+# SIGTERM everything started that still runs (newest first), wait bounded, then SIGKILL what is
+# left. Only live children of this shell are signalled (stack_is_ours).
 stack_stop() {
-  local i pid
+  local i pid ours=()
   for (( i=${#STACK_PIDS[@]}-1; i>=0; i-- )); do
     pid=${STACK_PIDS[i]}
+    stack_is_ours "$pid" || continue
+    ours+=("$pid")
     kill -TERM "$pid" 2>/dev/null || true
   done
   for (( i=0; i<100; i++ )); do
     local alive=0
-    for pid in "${STACK_PIDS[@]}"; do kill -0 "$pid" 2>/dev/null && alive=1; done
+    for pid in ${ours[@]+"${ours[@]}"}; do stack_is_ours "$pid" && alive=1; done
     (( alive )) || break
     sleep 0.1
   done
-  for pid in "${STACK_PIDS[@]}"; do kill -KILL "$pid" 2>/dev/null || true; done
+  for pid in ${ours[@]+"${ours[@]}"}; do
+    stack_is_ours "$pid" && kill -KILL "$pid" 2>/dev/null
+  done
   wait 2>/dev/null || true
   STACK_PIDS=()
+}
+
+# stack_round_status ROUND_ID: prints "STATE FINISHED TOTAL DETAIL" of rounds/ROUND_ID (DETAIL:
+# done/total/dead per kind, no spaces), or "UNREACHABLE 0 0 -" when the coordinator does not
+# answer. Needs GOVINSPECT (the CLI) and GOVINSPECT_COORDINATOR.
+stack_round_status() {
+  local json
+  if ! json=$(timeout 30 "$GOVINSPECT" --deadline 10s --output json round get "rounds/$1" 2>/dev/null); then
+    echo "UNREACHABLE 0 0 -"
+    return 0
+  fi
+  python3 -c 'import json,sys
+r = json.load(sys.stdin)
+p = r.get("progress", [])
+fin = sum(int(k.get("done", 0)) + int(k.get("dead", 0)) for k in p)
+tot = sum(int(k.get("total", 0)) for k in p)
+detail = ",".join("%s:%s/%s/%s" % (k["kind"].replace("TASK_KIND_", "").lower(), k.get("done", 0),
+                  k.get("total", 0), k.get("dead", 0)) for k in p) or "-"
+print(r["state"], fin, tot, detail)' <<<"$json" 2>/dev/null || echo "UNREACHABLE 0 0 -"
+}
+
+# stack_queue_state: one line with each queue's length, pending entries and dead letters (for
+# the message of a test that gives up).
+stack_queue_state() {
+  local q out=""
+  for q in crawl account portal; do
+    out+="$q: xlen=$(redis-cli -p "$REDIS_PORT" XLEN "govinspect:queue:$q" 2>/dev/null || echo ?)"
+    out+=" pending=$(redis-cli -p "$REDIS_PORT" XPENDING "govinspect:queue:$q" workers 2>/dev/null | head -1 || echo ?)"
+    out+=" dead=$(redis-cli -p "$REDIS_PORT" XLEN "govinspect:queue:$q:dead" 2>/dev/null || echo ?); "
+  done
+  echo "${out%; }"
+}
+
+# stack_wait_round ROUND_ID [STALL_S] [MAX_S]: waits until the round is DONE. A busy machine
+# makes a round slower, not stuck: the bound is on progress — it gives up when neither the
+# state nor the finished-task count changed for STALL_S seconds (default 300), or after MAX_S
+# seconds in all (default 1800). Prints each change of state; on giving up (or on FAILED /
+# CANCELLED) prints what it waited for, the last state, the queues, and returns 1.
+stack_wait_round() {
+  local id=$1 stall=${2:-300} max=${3:-1800}
+  local t0=$SECONDS last_change=$SECONDS last="" state fin tot detail
+  while :; do
+    read -r state fin tot detail < <(stack_round_status "$id")
+    if [[ "$state $fin" != "$last" ]]; then
+      [[ $state != "${last%% *}" ]] && stack_log "round $id: $state ($fin/$tot finished: $detail)"
+      last="$state $fin"
+      last_change=$SECONDS
+    fi
+    case $state in
+      DONE) return 0 ;;
+      FAILED|CANCELLED)
+        stack_log "round $id ended $state ($fin/$tot finished: $detail); waited for DONE"
+        "$GOVINSPECT" --deadline 10s round get "rounds/$id" >&2 || true
+        return 1 ;;
+    esac
+    if (( SECONDS - last_change >= stall || SECONDS - t0 >= max )); then
+      stack_log "gave up waiting for round $id to be DONE after $((SECONDS - t0)) s" \
+        "(no progress for $((SECONDS - last_change)) s; bounds: ${stall} s without progress," \
+        "${max} s in all): last state $state, $fin/$tot tasks finished ($detail);" \
+        "queues: $(stack_queue_state)"
+      return 1
+    fi
+    sleep 1
+  done
+}
+
+# stack_exit_trap: `trap stack_exit_trap EXIT` in a test. Stops the stack; on success removes
+# STACK_DIR; on failure keeps it (every service's log is there), says where, and prints the
+# warnings and errors of each log (bounded).
+stack_exit_trap() {
+  local rc=$? f lines
+  trap - EXIT
+  stack_stop
+  if (( rc == 0 )); then
+    rm -rf "$STACK_DIR"
+    exit 0
+  fi
+  for f in "$STACK_DIR"/*.log "$STACK_DIR"/*.log.* "$STACK_DIR"/redis/redis.log; do
+    [[ -f $f ]] || continue
+    lines=$(grep -E '"severity":"(WARNING|ERROR|FATAL)"|^[0-9]+:[A-Z] .* # ' "$f" |
+      grep -v overcommit | tail -n 15) || true
+    [[ -n $lines ]] || continue
+    echo "---- $f (warnings and errors, last 15)" >&2
+    echo "$lines" >&2
+  done
+  echo "logs kept in $STACK_DIR" >&2
+  exit "$rc"
 }

@@ -3,6 +3,7 @@
 #include <grpcpp/grpcpp.h>
 #include <prometheus/gauge.h>
 
+#include <algorithm>
 #include <set>
 
 #include "absl/base/thread_annotations.h"
@@ -56,6 +57,19 @@ class GrpcPipelineSteps : public PipelineSteps {
     });
   }
 
+  absl::Status CheckRuleset(const std::string& ruleset) override {
+    if (scoring_ == nullptr) return absl::UnimplementedError("no scoring service configured");
+    scoring::v1::GetRulesetRequest req;
+    req.set_name(ruleset);
+    scoring::v1::Ruleset resp;
+    // A lookup in the scoring service's memory: a short deadline, so CreateRound fails fast.
+    return Call(
+        [&](grpc::ClientContext* ctx, std::function<void(grpc::Status)> done) {
+          scoring_->async()->GetRuleset(ctx, &req, &resp, std::move(done));
+        },
+        std::min(timeout_, absl::Seconds(5)));
+  }
+
   void Cancel() override {
     absl::MutexLock lock(&mu_);
     cancelled_ = true;
@@ -64,9 +78,10 @@ class GrpcPipelineSteps : public PipelineSteps {
 
  private:
   template <typename Start>
-  absl::Status Call(Start start) {
+  absl::Status Call(Start start, absl::Duration timeout = absl::InfiniteDuration()) {
     grpc::ClientContext ctx;
-    ctx.set_deadline(std::chrono::system_clock::now() + absl::ToChronoNanoseconds(timeout_));
+    ctx.set_deadline(std::chrono::system_clock::now() +
+                     absl::ToChronoNanoseconds(std::min(timeout, timeout_)));
     ctx.set_wait_for_ready(false);
     common::AddBearerToken(&ctx, token_);
     {

@@ -15,6 +15,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/synchronization/mutex.h"
+#include "absl/time/civil_time.h"
 #include "absl/time/clock.h"
 #include "common/grpc/auth.h"
 #include "common/testing/redis_server.h"
@@ -24,6 +25,7 @@
 #include "govinspect/coordinator/v1/round_service.grpc.pb.h"
 #include "gtest/gtest.h"
 #include "services/coordinator/coordinator_server.h"
+#include "services/scoring/scoring_server.h"
 
 namespace govinspect::coordinator {
 namespace {
@@ -556,6 +558,85 @@ TEST_F(CoordinatorScoringDownTest, ShutdownDuringStepRetriesIsPromptAndLeavesThe
 
   // The next coordinator finds the round still SCORING and finishes it.
   FinishWithTheNextCoordinator("rounds/down1");
+}
+
+// CreateRound checks the round before storing anything: an as_of outside [2015-01-01, today + 1]
+// (unless forced) and a ruleset the scoring service has not loaded (or that is not a name at
+// all) are INVALID_ARGUMENT at once, and no round or task is left behind.
+class CoordinatorWithScoringTest : public CoordinatorTest {
+ protected:
+  void Configure(CoordinatorServerOptions& o) override {
+    scoring::ScoringServerOptions so;
+    so.server.service_name = "scoring";
+    so.server.listen_address = "127.0.0.1:0";
+    so.redis = redis_.connection_options();
+    so.rulesets_dir = std::string(GOVINSPECT_SOURCE_DIR) + "/rulesets";
+    ASSERT_THAT(scoring_.BuildAndStart(so), IsOk());
+    o.scoring_address = absl::StrCat("127.0.0.1:", scoring_.port());
+  }
+  void TearDown() override {
+    CoordinatorTest::TearDown();
+    scoring_.Shutdown();
+  }
+  scoring::ScoringServer scoring_;
+};
+
+TEST_F(CoordinatorWithScoringTest, CreateRoundRefusesABadRulesetOrAsOfAtOnce) {
+  ASSERT_TRUE(Import().ok());
+  struct Case {
+    std::string ruleset, as_of, message;
+  };
+  const std::vector<Case> cases = {
+      {"nosuch", "2020-06-30", "round.ruleset \"nosuch\": ruleset \"nosuch\" is not loaded"},
+      {"../../etc/passwd", "2020-06-30", "round.ruleset \"../../etc/passwd\": not a ruleset name"},
+      {"gov-2019\n", "2020-06-30", "round.ruleset \"gov-2019\\n\": not a ruleset name"},
+      {"gov-2019", "1900-01-01", "round.as_of \"1900-01-01\": outside 2015-01-01 … "},
+      {"gov-2019", "9999-12-31", "round.as_of \"9999-12-31\": outside 2015-01-01 … "},
+  };
+  for (const Case& c : cases) {
+    v1::CreateRoundRequest req;
+    req.mutable_round()->set_ruleset(c.ruleset);
+    req.mutable_round()->set_as_of(c.as_of);
+    v1::Round r;
+    grpc::Status s = rounds_->CreateRound(Ctx().get(), req, &r);
+    EXPECT_EQ(s.error_code(), grpc::StatusCode::INVALID_ARGUMENT) << c.ruleset << " " << c.as_of;
+    EXPECT_THAT(s.error_message(), HasSubstr(c.message));
+  }
+  v1::ListRoundsRequest lr;
+  v1::ListRoundsResponse list;
+  ASSERT_TRUE(rounds_->ListRounds(Ctx().get(), lr, &list).ok());
+  EXPECT_EQ(list.rounds_size(), 0) << "a refused round was stored";
+
+  // A loaded ruleset, by name or resource name; an old as_of when forced.
+  v1::CreateRoundRequest req;
+  req.set_round_id("gd");
+  req.mutable_round()->set_ruleset("rulesets/guangdong-2020");
+  req.mutable_round()->set_as_of("2020-06-30");
+  v1::Round r;
+  grpc::Status s = rounds_->CreateRound(Ctx().get(), req, &r);
+  EXPECT_TRUE(s.ok()) << s.error_message();
+  req.set_round_id("old");
+  req.mutable_round()->set_ruleset("");
+  req.mutable_round()->set_as_of("2014-12-31");
+  req.set_allow_any_as_of(true);
+  s = rounds_->CreateRound(Ctx().get(), req, &r);
+  EXPECT_TRUE(s.ok()) << s.error_message();
+  EXPECT_EQ(r.ruleset(), "gov-2019");
+}
+
+TEST(AsOfWindowTest, FromTwentyFifteenToTomorrowInBeijing) {
+  // 2020-06-30 20:00 UTC is 2020-07-01 04:00 in Beijing: tomorrow there is 07-02.
+  const absl::Time now = absl::FromCivil(absl::CivilSecond(2020, 6, 30, 20, 0, 0), absl::UTCTimeZone());
+  EXPECT_THAT(CheckAsOfWindow("2015-01-01", now), IsOk());
+  EXPECT_THAT(CheckAsOfWindow("2020-07-02", now), IsOk());
+  EXPECT_FALSE(CheckAsOfWindow("2020-07-03", now).ok());
+  EXPECT_FALSE(CheckAsOfWindow("2014-12-31", now).ok());
+  EXPECT_FALSE(CheckAsOfWindow("2020-02-30", now).ok());
+  EXPECT_THAT(CheckRulesetName("gov-2019"), IsOk());
+  EXPECT_THAT(CheckRulesetName("rulesets/guangdong-2020"), IsOk());
+  for (const char* bad : {"", "../x", "a/b", ".hidden", "gov 2019", "规则"}) {
+    EXPECT_FALSE(CheckRulesetName(bad).ok()) << bad;
+  }
 }
 
 }  // namespace

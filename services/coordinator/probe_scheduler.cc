@@ -157,9 +157,15 @@ absl::Status ApplyAvailability(common::RedisConnection& conn, const std::string&
           top_n = n;
         }
       }
-      f->set_detail(absl::StrFormat("fail_ratio=%.3f probes=%d failures=%d mode=%s", sum.fail_ratio,
+      f->set_detail(absl::StrFormat("failure_ratio=%.4f probes=%d failures=%d mode=%s", sum.fail_ratio,
                                     sum.probes, sum.failures, top));
       ++vetoed;
+    }
+    // A site whose pages could not be read (its crawl's NOT_ASSESSED reason is kept) is decided
+    // by the window's veto when there is one, and stays NOT_ASSESSED otherwise — never passed.
+    if (!obs->not_assessed_reason().empty()) {
+      obs->set_status(sum.unreachable ? common::v1::TARGET_STATUS_ASSESSED
+                                      : common::v1::TARGET_STATUS_NOT_ASSESSED);
     }
     ++measured;
     if (absl::Status s = obs_store.Put(round_id, *obs); !s.ok()) return s;

@@ -120,5 +120,62 @@ TEST_F(ProbeTest, RoundGetsFindingAndEvidence) {
   ConfigureRoundAvailability(ProbeOptions{.enabled = false});
 }
 
+// A site whose home page the crawl could not read (NOT_ASSESSED with the reason) is vetoed when
+// the window's probes say so, stays NOT_ASSESSED when they do not (too few probes: probes off,
+// a past as_of, a site added late; or a clean window) — never passed. Re-applying with fewer
+// probes takes the veto back and the site is NOT_ASSESSED again.
+TEST_F(ProbeTest, UnreadSiteIsVetoedOrStaysNotAssessed) {
+  ProbeOptions o;
+  o.min_probes = 10;
+  ConfigureRoundAvailability(o);
+  ProbeStore store(conn_.get(), o.store);
+  absl::Time now = absl::Now();
+  int64_t base = absl::ToUnixMillis(now) - 3600 * 1000;
+  for (int i = 0; i < 20; ++i) {  // down: every probe fails; up: none; few: 3 probes, all fail
+    ProbeTask td{"", "sites/down", "http://down/", base + i * 1000};
+    ProbeTask tu{"", "sites/up", "http://up/", base + i * 1000};
+    ASSERT_THAT(store.Record(td, {td.scheduled_ms, td.scheduled_ms, false, 15, "timeout"}), IsOk());
+    ASSERT_THAT(store.Record(tu, {tu.scheduled_ms, tu.scheduled_ms, true, 1, "ok"}), IsOk());
+    if (i < 3) {
+      ProbeTask tf{"", "sites/few", "http://few/", base + i * 1000};
+      ASSERT_THAT(store.Record(tf, {tf.scheduled_ms, tf.scheduled_ms, false, 15, "timeout"}), IsOk());
+    }
+  }
+  common::ObservationStore obs(conn_.get());
+  common::v1::Registry reg;
+  for (const char* t : {"sites/down", "sites/up", "sites/few", "sites/none"}) {
+    common::v1::Observation ob;
+    ob.set_target(t);
+    ob.set_status(common::v1::TARGET_STATUS_NOT_ASSESSED);
+    ob.set_not_assessed_reason("首页无法读取（timeout）");
+    ASSERT_THAT(obs.Put("r1", ob), IsOk());
+    reg.add_sites()->set_name(t);
+  }
+  v1::Round round;
+  round.set_name("rounds/r1");
+  round.set_as_of(absl::FormatCivilTime(absl::ToCivilDay(now, absl::FixedTimeZone(8 * 3600))));
+  ASSERT_THAT(ApplyAvailability(*conn_, "r1", round, reg), IsOk());
+  auto down = obs.Get("r1", "sites/down");
+  ASSERT_THAT(down.status(), IsOk());
+  EXPECT_EQ(down->status(), common::v1::TARGET_STATUS_ASSESSED);
+  ASSERT_EQ(down->findings_size(), 1);
+  EXPECT_EQ(down->findings(0).kind(), "site_unreachable");
+  EXPECT_EQ(down->not_assessed_reason(), "首页无法读取（timeout）");  // kept as evidence
+  for (const char* t : {"sites/up", "sites/few", "sites/none"}) {
+    auto ob = obs.Get("r1", t);
+    ASSERT_THAT(ob.status(), IsOk());
+    EXPECT_EQ(ob->status(), common::v1::TARGET_STATUS_NOT_ASSESSED) << t;
+    EXPECT_EQ(ob->findings_size(), 0) << t;
+  }
+  // The same round applied with a stricter minimum: no verdict, so no longer assessed.
+  o.min_probes = 100;
+  ConfigureRoundAvailability(o);
+  ASSERT_THAT(ApplyAvailability(*conn_, "r1", round, reg), IsOk());
+  down = obs.Get("r1", "sites/down");
+  EXPECT_EQ(down->status(), common::v1::TARGET_STATUS_NOT_ASSESSED);
+  EXPECT_EQ(down->findings_size(), 0);
+  ConfigureRoundAvailability(ProbeOptions{.enabled = false});
+}
+
 }  // namespace
 }  // namespace govinspect::coordinator

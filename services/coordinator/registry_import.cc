@@ -8,6 +8,7 @@
 #include <tuple>
 
 #include "absl/strings/ascii.h"
+#include "absl/strings/escaping.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
@@ -16,6 +17,7 @@
 #include "absl/time/civil_time.h"
 #include "common/csv/csv_reader.h"
 #include "common/html/xpath.h"
+#include "common/url/url_input.h"
 
 namespace govinspect::coordinator {
 namespace {
@@ -120,6 +122,21 @@ bool ParseTable(const RegistryFile& f, const std::vector<Column>& columns, Error
     out->rows.push_back(row);
   }
   return true;
+}
+
+// A URL of the registry in its normal form (common/url/url_input.h), or why it is refused; the
+// message quotes the URL as given, except its credentials.
+absl::StatusOr<std::string> UsableUrl(const std::string& raw) {
+  absl::StatusOr<std::string> url = common::NormalizeUrlInput(raw);
+  if (url.ok()) return url;
+  std::string shown = raw;
+  if (size_t at = shown.find('@'); at != std::string::npos) {
+    size_t start = shown.find("://");
+    start = start == std::string::npos ? 0 : start + 3;
+    if (start < at) shown.replace(start, at - start, "…");
+  }
+  return absl::InvalidArgumentError(
+      absl::StrCat("\"", absl::Utf8SafeCHexEscape(shown), "\" ", url.status().message()));
 }
 
 bool IsHttpUrl(const std::string& url) {
@@ -309,6 +326,7 @@ absl::StatusOr<common::v1::Registry> ParseRegistryBundle(const std::vector<Regis
   common::v1::Registry reg;
   std::set<std::string> unit_ids;
   std::set<std::string> site_ids;  // every well-formed site_id of sites.csv
+  std::map<std::string, std::pair<int, std::string>> home_urls;  // normal form → (line, site_id)
 
   // units.csv
   Table units;
@@ -408,10 +426,20 @@ absl::StatusOr<common::v1::Registry> ParseRegistryBundle(const std::vector<Regis
         s.set_unit("units/" + t.Get(row, "unit_id"));
         s.set_display_name(t.Get(row, "name"));
         if (s.display_name().empty()) { errors.Add(t.file, row.line, "name", "required"); ok = false; }
-        s.set_home_url(t.Get(row, "home_url"));
-        if (!IsHttpUrl(s.home_url())) {
-          errors.Add(t.file, row.line, "home_url", absl::StrCat("\"", s.home_url(), "\" is not an http(s) URL"));
+        // Repaired where safe (spaces, zero-width, full-width, IDNA), refused otherwise, and
+        // one site per home page: the same URL twice would be crawled and counted twice.
+        if (absl::StatusOr<std::string> home = UsableUrl(t.Get(row, "home_url")); !home.ok()) {
+          errors.Add(t.file, row.line, "home_url", std::string(home.status().message()));
           ok = false;
+        } else {
+          s.set_home_url(*home);
+          auto [first, inserted] = home_urls.try_emplace(*home, row.line, id);
+          if (!inserted) {
+            errors.Add(t.file, row.line, "home_url",
+                       absl::StrCat("\"", *home, "\" is already the home page of site \"",
+                                    first->second.second, "\" (line ", first->second.first, ")"));
+            ok = false;
+          }
         }
         std::string kind = t.Get(row, "site_kind");
         if (kind == "portal") s.set_kind(common::v1::SITE_KIND_PORTAL);
@@ -512,10 +540,11 @@ absl::StatusOr<common::v1::Registry> ParseRegistryBundle(const std::vector<Regis
         p.set_name("portals/" + id);
         p.set_display_name(t.Get(row, "name"));
         if (p.display_name().empty()) { errors.Add(t.file, row.line, "name", "required"); ok = false; }
-        p.set_api_url(t.Get(row, "api_url"));
-        if (!IsHttpUrl(p.api_url())) {
-          errors.Add(t.file, row.line, "api_url", absl::StrCat("\"", p.api_url(), "\" is not an http(s) URL"));
+        if (absl::StatusOr<std::string> api = UsableUrl(t.Get(row, "api_url")); !api.ok()) {
+          errors.Add(t.file, row.line, "api_url", std::string(api.status().message()));
           ok = false;
+        } else {
+          p.set_api_url(*api);
         }
         if (std::string kind = t.Get(row, "kind"); !kind.empty() && kind != "ckan") {
           errors.Add(t.file, row.line, "kind", absl::StrCat("\"", kind, "\" is not supported (only ckan)"));

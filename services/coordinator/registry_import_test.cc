@@ -1,6 +1,7 @@
 #include "services/coordinator/registry_import.h"
 
 #include <fstream>
+#include <map>
 #include <sstream>
 
 #include "common/testing/status_matchers.h"
@@ -224,6 +225,43 @@ TEST(RegistryImportTest, BadUrl) {
   EXPECT_THAT(ParseRegistryBundle(Bundle(kUnits, sites)),
               StatusIs(absl::StatusCode::kInvalidArgument,
                        HasSubstr("sites.csv:4: field home_url: \"htp:/x\" is not an http(s) URL")));
+}
+
+// Home and API URLs as spreadsheets deliver them: repaired where safe (stored in normal form,
+// so the crawler can fetch them), refused with file/line/field otherwise — credentials never
+// echoed — and one site per home page after normalisation.
+TEST(RegistryImportTest, UrlsAreNormalisedOrRefusedAndDuplicatesFound) {
+  std::string sites = kSites;
+  sites += "nbsp,zs-gov,甲,http://a.zs.gov.cn/\xc2\xa0,department,,\n";
+  sites += "zwsp,zs-gov,乙,http://b.zs.gov.cn/\xe2\x80\x8b,department,,\n";
+  sites += "wide,zs-gov,丙,http://ｗｗｗ。c.zs.gov.cn／,department,,\n";
+  sites += "idn,zs-gov,丁,http://中山.政务/,department,,\n";
+  std::string portals = "portal_id,name,api_url,kind\nkf,开放中山,ＨＴＴＰ://data.zs.gov.cn/\xc2\xa0,ckan\n";
+  auto reg = ParseRegistryBundle(Bundle(kUnits, sites, kAccounts, portals));
+  ASSERT_TRUE(reg.ok()) << reg.status();
+  std::map<std::string, std::string> homes;
+  for (const auto& s : reg->sites()) homes[s.name()] = s.home_url();
+  EXPECT_EQ(homes["sites/nbsp"], "http://a.zs.gov.cn/");
+  EXPECT_EQ(homes["sites/zwsp"], "http://b.zs.gov.cn/");
+  EXPECT_EQ(homes["sites/wide"], "http://www.c.zs.gov.cn/");
+  EXPECT_EQ(homes["sites/idn"], "http://xn--fiqr16a.xn--zfr164b/");
+  EXPECT_EQ(reg->portals(0).api_url(), "http://data.zs.gov.cn/");
+
+  sites = kSites;
+  sites += "upper,zs-gov,甲,HTTP://WWW.ZS.GOV.CN,department,,\n";
+  sites += "creds,zs-gov,乙,http://admin:s3cret@c.zs.gov.cn/,department,,\n";
+  sites += "scheme,zs-gov,丙,file:///etc/passwd,department,,\n";
+  sites += "badidn,zs-gov,丁,http://☃.gov.cn/,department,,\n";
+  auto bad = ParseRegistryBundle(Bundle(kUnits, sites));
+  EXPECT_THAT(bad, StatusIs(absl::StatusCode::kInvalidArgument,
+                            AllOf(HasSubstr("sites.csv:4: field home_url: \"http://www.zs.gov.cn/\" is "
+                                            "already the home page of site \"zs-portal\" (line 2)"),
+                                  HasSubstr("sites.csv:5: field home_url: \"http://…@c.zs.gov.cn/\" has "
+                                            "credentials"),
+                                  HasSubstr("sites.csv:6: field home_url: \"file:///etc/passwd\" is not "
+                                            "an http(s) URL"),
+                                  HasSubstr("sites.csv:7: field home_url: \"http://☃.gov.cn/\" host \"☃.gov.cn\" is not a valid internationalised domain name"),
+                                  Not(HasSubstr("s3cret")))));
 }
 
 TEST(RegistryImportTest, WrongEncoding) {

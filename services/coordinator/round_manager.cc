@@ -5,10 +5,13 @@
 #include <set>
 #include <thread>
 
+#include "absl/strings/ascii.h"
 #include "absl/strings/escaping.h"
+#include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
+#include "absl/time/civil_time.h"
 #include "absl/time/clock.h"
 #include "common/log/log.h"
 #include "common/redis/observation_store.h"
@@ -37,6 +40,37 @@ std::string GenerateRoundId() {
 }
 
 }  // namespace
+
+absl::Status CheckAsOfWindow(const std::string& as_of, absl::Time now) {
+  absl::CivilDay day;
+  if (!absl::ParseCivilTime(as_of, &day)) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("round.as_of \"", as_of, "\": want a date YYYY-MM-DD"));
+  }
+  const absl::CivilDay earliest(2015, 1, 1);
+  const absl::CivilDay latest = absl::ToCivilDay(now, absl::FixedTimeZone(8 * 3600)) + 1;
+  if (day < earliest || day > latest) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "round.as_of \"", as_of, "\": outside ", absl::FormatCivilTime(earliest), " … ",
+        absl::FormatCivilTime(latest), " (today + 1 day); set allow_any_as_of to force it"));
+  }
+  return absl::OkStatus();
+}
+
+absl::Status CheckRulesetName(const std::string& ruleset) {
+  std::string n = ruleset;
+  if (absl::StartsWith(n, "rulesets/")) n = n.substr(9);
+  bool ok = !n.empty() && n.size() <= 63 && n[0] != '.' && n[0] != '-';
+  for (char c : n) {
+    ok = ok && (absl::ascii_isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_' || c == '.');
+  }
+  if (!ok) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "round.ruleset \"", absl::CHexEscape(ruleset),
+        "\": not a ruleset name (letters, digits, '-', '_' and '.', at most 63)"));
+  }
+  return absl::OkStatus();
+}
 
 const char* QueueName(v1::TaskKind kind) {
   switch (kind) {
@@ -119,6 +153,11 @@ absl::StatusOr<v1::Round> RoundManager::CreateRound(const v1::CreateRoundRequest
     return absl::InvalidArgumentError(
         absl::StrCat("round.as_of \"", in.as_of(), "\": want a date YYYY-MM-DD"));
   }
+  if (!request.allow_any_as_of()) {
+    if (absl::Status s = CheckAsOfWindow(in.as_of(), absl::Now()); !s.ok()) return s;
+  }
+  const std::string ruleset = in.ruleset().empty() ? "gov-2019" : in.ruleset();
+  if (absl::Status s = CheckRulesetName(ruleset); !s.ok()) return s;
   std::string id = request.round_id().empty() ? GenerateRoundId() : request.round_id();
   if (!IsValidId(id)) {
     return absl::InvalidArgumentError(absl::StrCat(
@@ -142,12 +181,24 @@ absl::StatusOr<v1::Round> RoundManager::CreateRound(const v1::CreateRoundRequest
       return absl::InvalidArgumentError(absl::StrCat("round.scope.kinds: bad kind ", k));
     }
   }
+  // The ruleset is the scoring service's: ask it now rather than fail after hours of crawling.
+  if (steps_ != nullptr) {
+    absl::Status s = steps_->CheckRuleset(ruleset);
+    if (s.code() == absl::StatusCode::kNotFound || s.code() == absl::StatusCode::kInvalidArgument) {
+      return absl::InvalidArgumentError(absl::StrCat("round.ruleset \"", ruleset, "\": ", s.message()));
+    }
+    // Scoring down: the round is created and waits for it at its scoring step, as it would if
+    // scoring went down later (the step is retried); the ruleset is checked there.
+    if (!s.ok() && s.code() != absl::StatusCode::kUnimplemented) {
+      GI_LOG(WARNING).With("ruleset", ruleset) << "ruleset not checked, scoring service: " << s;
+    }
+  }
 
   v1::Round round;
   round.set_name(absl::StrCat("rounds/", id));
   round.set_state(v1::Round::PENDING);
   round.set_as_of(in.as_of());
-  round.set_ruleset(in.ruleset().empty() ? "gov-2019" : in.ruleset());
+  round.set_ruleset(ruleset);
   *round.mutable_scope() = in.scope();
   round.set_display_name(in.display_name());
   *round.mutable_create_time() = Now();

@@ -26,6 +26,12 @@ class PipelineSteps {
   // RoundManagerOptions::step_give_up; other errors fail the round.
   virtual absl::Status ScoreRound(const v1::Round& round) = 0;
   virtual absl::Status CreateReport(const v1::Round& round) = 0;
+  // Whether the scoring service knows `ruleset` (asked when a round is created, so that a round
+  // with a ruleset that cannot score it fails at once): OK, NOT_FOUND, or a transport error.
+  // UNIMPLEMENTED (the default, no scoring service configured) means "cannot tell".
+  virtual absl::Status CheckRuleset(const std::string& /*ruleset*/) {
+    return absl::UnimplementedError("no scoring service configured");
+  }
   // The coordinator is stopping: calls in flight return (an error) soon and later calls fail at
   // once. Default: nothing to interrupt.
   virtual void Cancel() {}
@@ -44,7 +50,14 @@ struct RoundManagerOptions {
   // its own consumer) are claimed by a live one once idle this long; consumers with nothing
   // pending and idle this long are removed from the group.
   absl::Duration event_claim_idle = absl::Minutes(1);
+  // A round's as_of must lie in [2015-01-01, today + 1 day] (Asia/Shanghai) unless the request
+  // forces it (CreateRoundRequest.allow_any_as_of).
 };
+
+// CreateRound's checks: an as_of in [2015-01-01, today + 1 day] (Beijing time on `now`), and a
+// ruleset name that can be one (letters, digits, '-', '_', '.'; never a path).
+absl::Status CheckAsOfWindow(const std::string& as_of, absl::Time now);
+absl::Status CheckRulesetName(const std::string& ruleset);
 
 // Queue names of the task kinds.
 const char* QueueName(v1::TaskKind kind);

@@ -12,11 +12,15 @@
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_replace.h"
+#include "absl/strings/str_split.h"
 #include "common/html/link_extractor.h"
 #include "common/text/date_parser.h"
 #include "common/url/url.h"
 #include "services/crawler/page_overrides.h"
+#include "services/crawler/script_lists.h"
 
 namespace govinspect::crawler {
 namespace {
@@ -179,7 +183,18 @@ constexpr absl::string_view kStatusWords[] = {"已答复", "已回复", "已办�
                                              "处理中", "进行中", "已结束", "已截止", "已完成"};
 
 constexpr absl::string_view kNoInfoWords[] = {"暂无信息", "暂无数据", "暂无内容", "暂无记录", "没有信息",
-                                             "无相关信息", "没有找到相关", "暂无相关"};
+                                             "无相关信息", "没有找到相关", "暂无相关", "没有相关",
+                                             "没有记录", "无记录", "查询结果为空", "暂时没有", "暂无文章",
+                                             "暂无新闻", "暂无公告"};
+constexpr absl::string_view kZeroWords[] = {"共0条", "共0篇", "共有0条", "总共0条", "共0页", "总数：0", "总数:0",
+                                           "记录数：0", "记录数:0", "0条记录"};
+
+// A "more" link of a home-page block: 更多, 更多>>, more, >>, 查看更多 ….
+bool IsMoreText(absl::string_view t) {
+  if (absl::StrContains(t, "更多")) return true;
+  std::string l = absl::AsciiStrToLower(t);
+  return l == "more" || l == "more>>" || l == ">>" || l == "more+" || l == "+more" || l == "more>" || l == "+";
+}
 
 constexpr absl::string_view kPaginationWords[] = {"下一页", "上一页", "尾页", "末页", "下页", "上页", "后页", "前页"};
 
@@ -203,6 +218,7 @@ class Analyzer {
     if (root == nullptr) return;
     Walk(root, 0);
     AppendText(root, &out_->text, kMaxPageText);
+    main_block_ = MainBlock(root);
     Finish();
     ApplyOverrides(doc);
   }
@@ -219,15 +235,88 @@ class Analyzer {
     for (xmlNode* c = n; c != nullptr; c = c->next) {
       if (++nodes_ > kMaxNodes || depth > 256) return;
       if (c->type != XML_ELEMENT_NODE) continue;
+      if (Is(c, "script")) Script(c);
       if (Is(c, "script") || Is(c, "style") || Is(c, "noscript") || Is(c, "template")) continue;
       Element(c);
       if (!Is(c, "select")) Walk(c->children, depth + 1);
     }
   }
 
+  // Scripts that draw the footer's badges, lists in data islands, pagination and redirects.
+  void Script(xmlNode* s) {
+    const std::string src = absl::AsciiStrToLower(Attr(s, "src"));
+    const std::string id = absl::AsciiStrToLower(Attr(s, "id"));
+    if (absl::StrContains(src, "conac.cn")) out_->footer_items |= 1u << kFooterBadge;
+    if (absl::StrContains(src, "jiucuo") || id == "_jiucuo_") out_->footer_items |= 1u << kFooterErrorReport;
+    if (!src.empty() || ++scripts_ > 200) return;
+    xmlChar* raw = xmlNodeGetContent(s);
+    if (raw == nullptr) return;
+    std::string text = reinterpret_cast<const char*>(raw);
+    xmlFree(raw);
+    if (text.size() > 1024 * 1024) text.resize(1024 * 1024);
+    const std::string low = absl::AsciiStrToLower(text.substr(0, 64 * 1024));
+    if (absl::StrContains(low, "conac.cn") || absl::StrContains(low, "_ideconac")) {
+      out_->footer_items |= 1u << kFooterBadge;
+    }
+    if (absl::StrContains(low, "jiucuo")) out_->footer_items |= 1u << kFooterErrorReport;
+    if (absl::StrContains(low, "<recordset")) Datastore(text);
+    if (absl::StrContains(text, "createPageHTML") || absl::StrContains(text, "createPageHtml")) {
+      for (const std::string& rel : CreatePageHtmlUrls(text, 500)) {
+        auto u = Resolve(rel);
+        if (!u || *u == ctx_.url) continue;
+        out_->pagination.push_back(*u);
+        out_->extra_links.push_back(*u);
+        if (out_->pagination_form.empty()) out_->pagination_form = "createPageHTML";
+      }
+    }
+    if (!jpage_ && absl::StrContains(low, "dataproxy")) jpage_ = ParseJpageProxy(text);
+    if (script_redirect_.empty() && text.size() < 4096) {
+      std::string r = ScriptRedirect(text);
+      if (!r.empty()) {
+        if (auto u = Resolve(r)) script_redirect_ = *u;
+      }
+    }
+  }
+
+  // Records of a data island, read as a list of their own.
+  void Datastore(const std::string& text) {
+    int records = 0;
+    std::optional<std::string> html = DatastoreToHtml(text, &records);
+    if (!html) return;
+    datastore_records_ += records;
+    if (records == 0) {
+      empty_recordset_ = true;
+      return;
+    }
+    common::HtmlDoc sub = common::ParseHtmlDocument(*html);
+    xmlNode* root = sub != nullptr ? xmlDocGetRootElement(sub.get()) : nullptr;
+    if (root == nullptr) return;
+    in_datastore_ = true;
+    DatastoreWalk(root, 0);
+    in_datastore_ = false;
+  }
+  void DatastoreWalk(xmlNode* n, int depth) {
+    for (xmlNode* c = n; c != nullptr && depth < 64; c = c->next) {
+      if (c->type != XML_ELEMENT_NODE) continue;
+      if (Is(c, "a")) {
+        if (auto u = Resolve(Attr(c, "href")); u && out_->extra_links.size() < 5000) out_->extra_links.push_back(*u);
+      }
+      ListCandidate(c);
+      DatastoreWalk(c->children, depth + 1);
+    }
+  }
+
   void Element(xmlNode* e) {
     if (Is(e, "meta")) return Meta(e);
     if (Is(e, "form")) return Form(e);
+    if (Is(e, "span") || Is(e, "div")) {
+      const std::string id = Attr(e, "id");
+      if (id == "_ideConac") out_->footer_items |= 1u << kFooterBadge;
+      if (id == "_span_jiucuo") out_->footer_items |= 1u << kFooterErrorReport;
+    }
+    if (Is(e, "iframe") || Is(e, "frame")) {
+      if (auto u = Resolve(Attr(e, "src")); u && frames_.size() < 8) frames_.push_back(*u);
+    }
     if (Is(e, "a")) Anchor(e);
     if (Is(e, "img")) Image(e);
     if (Is(e, "input")) {
@@ -241,6 +330,26 @@ class Analyzer {
   }
 
   void Meta(xmlNode* e) {
+    if (absl::EqualsIgnoreCase(Attr(e, "http-equiv"), "refresh") && meta_redirect_.empty()) {
+      // "0;url=/index_1.html", "0; URL='…'": a redirect when it happens within 10 s.
+      std::string c = Attr(e, "content");
+      int delay = 0;
+      size_t semi = c.find_first_of(";,");
+      if (semi != std::string::npos && absl::SimpleAtoi(absl::StripAsciiWhitespace(c.substr(0, semi)), &delay) &&
+          delay <= 10) {
+        absl::string_view rest = absl::StripAsciiWhitespace(absl::string_view(c).substr(semi + 1));
+        if (absl::StartsWithIgnoreCase(rest, "url")) {
+          rest.remove_prefix(3);
+          rest = absl::StripLeadingAsciiWhitespace(rest);
+          if (absl::StartsWith(rest, "=")) rest.remove_prefix(1);
+          rest = absl::StripAsciiWhitespace(rest);
+          if (!rest.empty() && (rest.front() == '\'' || rest.front() == '"')) rest.remove_prefix(1);
+          if (!rest.empty() && (rest.back() == '\'' || rest.back() == '"')) rest.remove_suffix(1);
+          if (auto u = Resolve(std::string(rest))) meta_redirect_ = *u;
+        }
+      }
+      return;
+    }
     std::string name = Attr(e, "name");
     if (name.empty()) return;
     std::string lname = absl::AsciiStrToLower(name);
@@ -320,15 +429,58 @@ class Analyzer {
         if (Utf8Chars(around) <= 20) out_->feedback_links.push_back(*url);
       }
     }
+    if (IsMoreText(text) && Utf8Chars(text) <= 8) {
+      std::string heading = MoreHeading(a);
+      if (!heading.empty()) out_->short_links.push_back({*url, heading, "more"});
+      return;
+    }
     if (Utf8Chars(text) > 16) return;
-    out_->short_links.push_back({*url, text});
-    if (IsPaginationText(text)) out_->pagination.push_back(*url);
+    out_->short_links.push_back({*url, text, ""});
+    if (IsPaginationText(text)) {
+      out_->pagination.push_back(*url);
+      if (out_->pagination_form.empty()) out_->pagination_form = "anchor";
+    }
   }
 
   void Image(xmlNode* img) {
     std::string alt = Attr(img, "alt") + Attr(img, "title");
     if (absl::StrContains(alt, "党政机关")) out_->footer_items |= 1u << kFooterBadge;
     if (absl::StrContains(alt, "找错")) out_->footer_items |= 1u << kFooterErrorReport;
+    const std::string src = absl::AsciiStrToLower(Attr(img, "src"));
+    if (absl::StrContains(src, "jiucuo")) out_->footer_items |= 1u << kFooterErrorReport;
+    if (absl::StrContains(src, "conac.cn")) out_->footer_items |= 1u << kFooterBadge;
+  }
+
+  // The heading of the block a 更多>> link belongs to: the nearest short text before it, among
+  // its previous siblings and those of its ancestors (three levels).
+  std::string MoreHeading(xmlNode* a) {
+    xmlNode* n = a;
+    for (int up = 0; up < 4 && n != nullptr; ++up, n = n->parent) {
+      int seen = 0;
+      for (xmlNode* p = n->prev; p != nullptr && seen < 8; p = p->prev) {
+        if (p->type != XML_ELEMENT_NODE && p->type != XML_TEXT_NODE) continue;
+        if (p->type == XML_ELEMENT_NODE && Skipped(p)) continue;
+        std::string t = Squeeze(TextOf(p, 200));
+        if (t.empty()) continue;
+        ++seen;
+        // Strip decorations: "【通知公告】", "■ 通知公告", "通知公告|".
+        std::string h;
+        t = absl::StrReplaceAll(t, {{"｜", "|"}, {"»", "|"}, {"&gt;", "|"}});
+        for (absl::string_view piece : absl::StrSplit(t, absl::ByAnyChar("|>"))) {
+          if (!piece.empty()) {
+            h = std::string(piece);
+            break;
+          }
+        }
+        for (absl::string_view deco : {"【", "】", "■", "●", "◆", "·", "[", "]", "<"}) {
+          h = absl::StrReplaceAll(h, {{std::string(deco), ""}});
+        }
+        const size_t chars = Utf8Chars(h);
+        if (chars < 2 || chars > 16 || IsMoreText(h) || !common::FindDates(h, ctx_.as_of).empty()) continue;
+        return h;
+      }
+    }
+    return "";
   }
 
   // The first content anchor of an item and the dates outside it.
@@ -371,10 +523,19 @@ class Analyzer {
       // A date inside the title counts only when the title ends with it (<a>title 2020-06-18</a>).
       if (!d.empty() && d.back().offset + d.back().length + 2 < title.size()) d.clear();
     }
+    if (!d.empty()) li->date_source = "list";
+    if (d.empty()) {
+      // A date in the anchor's title attribute ("发布时间：2020-06-01"), not the title itself.
+      std::string attr = Attr(anchor, "title");
+      if (size_t p = attr.find(title); !title.empty() && p != std::string::npos) attr.replace(p, title.size(), " ");
+      d = common::FindDates(attr, ctx_.as_of);
+      if (!d.empty()) li->date_source = "title";
+    }
     if (!d.empty()) {
       li->date = d[0].day;
       li->year_implied = d[0].year_implied;
     }
+    li->title = title.size() > 200 ? title.substr(0, 200) : title;
     if (d.size() > 1) li->end_date = d[1].day;
     for (absl::string_view w : kStatusWords) {
       if (absl::StrContains(rest, w)) {
@@ -424,34 +585,68 @@ class Analyzer {
         best_titled_ = titled;
         out_->items = std::move(items);
         out_->dated_items = dated;
+        out_->list_structure = in_datastore_ ? "datastore"
+                                             : absl::StrCat(reinterpret_cast<const char*>(e->name), ">",
+                                                            reinterpret_cast<const char*>(tag));
       }
     }
     // Blank-column markers.
-    if (out_->blank.empty()) {
-      if (Is(e, "li") || Is(e, "td") || Is(e, "p") || Is(e, "div") || Is(e, "span")) {
-        if (e->children != nullptr && e->children->next == nullptr && e->children->type == XML_TEXT_NODE) {
-          std::string t = Squeeze(TextOf(e, 64));
-          for (absl::string_view w : kNoInfoWords) {
-            if (absl::StartsWith(t, w) && Utf8Chars(t) <= 12) no_info_ = true;
-          }
-          if (absl::StartsWith(t, "共0条") || absl::StartsWith(t, "共0篇") || absl::StrContains(t, "共0条记录") ||
-              absl::StrContains(t, "总数：0")) {
-            zero_items_ = true;
-          }
+    // Blank-column markers: the words of an empty list (暂无信息, 没有找到相关数据 …), a count
+    // of zero (共0条记录), or a list container with nothing in it, whatever its class.
+    if (!in_datastore_ && (Is(e, "li") || Is(e, "td") || Is(e, "p") || Is(e, "div") || Is(e, "span") ||
+                           Is(e, "font") || Is(e, "center") || Is(e, "strong") || Is(e, "dd") || Is(e, "em"))) {
+      std::string t = Squeeze(TextOf(e, 128));
+      if (!t.empty() && Utf8Chars(t) <= 30) {
+        for (absl::string_view w : kNoInfoWords) {
+          if (absl::StrContains(t, w)) no_info_ = true;
         }
-      }
-      if ((Is(e, "ul") || Is(e, "ol") || Is(e, "div") || Is(e, "table") || Is(e, "tbody") || Is(e, "dl"))) {
-        std::string cls = absl::AsciiStrToLower(Attr(e, "class") + " " + Attr(e, "id"));
-        if (absl::StrContains(cls, "list") || absl::StrContains(cls, "news") || absl::StrContains(cls, "items") ||
-            absl::StrContains(cls, "lb")) {
-          bool has_child = false;
-          for (xmlNode* c = e->children; c != nullptr; c = c->next) {
-            if (c->type == XML_ELEMENT_NODE || (c->type == XML_TEXT_NODE && !TextOf(c).empty())) has_child = true;
-          }
-          if (!has_child) empty_container_ = true;
+        for (absl::string_view w : kZeroWords) {
+          if (absl::StrContains(t, w)) zero_items_ = true;
         }
       }
     }
+    if (Is(e, "ul") || Is(e, "ol") || Is(e, "tbody") || Is(e, "dl") ||
+        ((Is(e, "div") || Is(e, "table")) && ListClass(e))) {
+      bool has_child = false;
+      for (xmlNode* c = e->children; c != nullptr && !has_child; c = c->next) {
+        if (c->type == XML_ELEMENT_NODE || (c->type == XML_TEXT_NODE && !TextOf(c).empty())) has_child = true;
+      }
+      if (!has_child) empty_container_ = true;
+    }
+  }
+
+  // The sponsor named in the footer: 主办单位：X, 主办：X, or the unit's name beside 版权所有 or
+  // Copyright (X 版权所有, 版权所有：X, Copyright © 2020 X) — how real footers name the sponsor.
+  static bool SponsorNamed(const std::string& t) {
+    if (absl::StrContains(t, "主办单位") || absl::StrContains(t, "主办：") || absl::StrContains(t, "主办:")) {
+      return true;
+    }
+    static constexpr absl::string_view kUnitEnds[] = {"政府", "局", "委员会", "委", "办公室", "办", "厅", "院",
+                                                      "中心", "街道", "镇", "乡", "管委会", "管理处", "所", "站"};
+    auto names_unit = [&](absl::string_view near) {
+      for (absl::string_view e : kUnitEnds) {
+        if (absl::StrContains(near, e)) return true;
+      }
+      return false;
+    };
+    std::string upper = absl::AsciiStrToUpper(t);
+    for (const std::string& mark : {std::string("版权所有"), std::string("COPYRIGHT")}) {
+      for (size_t p = upper.find(mark); p != std::string::npos; p = upper.find(mark, p + 1)) {
+        const size_t before = p >= 60 ? p - 60 : 0;
+        // 60 bytes either side: about 20 Chinese characters.
+        if (names_unit(absl::string_view(t).substr(before, p - before)) ||
+            names_unit(absl::string_view(t).substr(p + mark.size(), 60))) {
+          return true;
+        }
+      }
+    }
+    return false;
+  }
+
+  static bool ListClass(xmlNode* e) {
+    std::string cls = absl::AsciiStrToLower(Attr(e, "class") + " " + Attr(e, "id"));
+    return absl::StrContains(cls, "list") || absl::StrContains(cls, "news") || absl::StrContains(cls, "items") ||
+           absl::StrContains(cls, "lb") || absl::StrContains(cls, "con");
   }
 
   void AddField(const std::string& label, std::string value) {
@@ -464,9 +659,11 @@ class Analyzer {
 
   void Label(xmlNode* e) {
     // <th>label</th><td>value</td>, <dt>label：</dt><dd>value</dd>, <strong>label：</strong>value,
-    // and "label：value" as the start of a short block.
+    // <h3>label</h3><p>value</p> (guides written as sections), and "label：value" as the start of
+    // a short block.
     const bool label_tag = Is(e, "th") || Is(e, "td") || Is(e, "dt") || Is(e, "strong") || Is(e, "b") ||
-                           Is(e, "span") || Is(e, "label") || Is(e, "em");
+                           Is(e, "span") || Is(e, "label") || Is(e, "em") || Is(e, "h3") || Is(e, "h4") ||
+                           Is(e, "h5");
     const bool block = Is(e, "p") || Is(e, "div") || Is(e, "li") || Is(e, "td") || Is(e, "span");
     if (!label_tag && !block) return;
     std::string text = TextOf(e, 301);
@@ -529,21 +726,110 @@ class Analyzer {
     }
   }
 
+  // The element holding the page's own text: the one with the most text in its direct
+  // children that are text, paragraphs or inline elements (links left out, so navigation and
+  // link lists do not count); a table cell stands for its table.
+  // The page's frame around its content: footer, header and navigation blocks (by tag, class or
+  // id), never the main text block.
+  static bool Chrome(xmlNode* e) {
+    if (Is(e, "footer") || Is(e, "header") || Is(e, "nav")) return true;
+    const std::string cls = absl::AsciiStrToLower(Attr(e, "class") + " " + Attr(e, "id"));
+    for (absl::string_view w : {"footer", "foot", "bottom", "copyright", "header", "navbar", "topbar"}) {
+      if (absl::StrContains(cls, w)) return true;
+    }
+    return false;
+  }
+
+  xmlNode* MainBlock(xmlNode* root) {
+    xmlNode* best = nullptr;
+    size_t best_len = 0;
+    int guard = 0;
+    std::vector<std::pair<xmlNode*, int>> stack{{root, 0}};
+    while (!stack.empty() && ++guard < kMaxNodes) {
+      auto [n, depth] = stack.back();
+      stack.pop_back();
+      size_t own = 0;
+      for (xmlNode* c = n->children; c != nullptr; c = c->next) {
+        if (c->type == XML_TEXT_NODE) {
+          own += TextOf(c).size();
+        } else if (c->type == XML_ELEMENT_NODE && !Skipped(c) && !Chrome(c)) {
+          if (Is(c, "p") || Is(c, "span") || Is(c, "font") || Is(c, "strong") || Is(c, "b") || Is(c, "em") ||
+              Is(c, "h1") || Is(c, "h2") || Is(c, "h3") || Is(c, "h4")) {
+            own += TextOf(c, 4096).size();
+          }
+          if (depth < 200) stack.push_back({c, depth + 1});
+        }
+      }
+      if (own > best_len) {
+        best_len = own;
+        best = n;
+      }
+    }
+    if (best != nullptr && (Is(best, "td") || Is(best, "th"))) {
+      for (xmlNode* p = best->parent; p != nullptr; p = p->parent) {
+        if (Is(p, "table")) {
+          best = p;
+          break;
+        }
+      }
+    }
+    return best_len >= 20 ? best : nullptr;
+  }
+
   void Finish() {
     // Publish and document dates.
     if (meta_pub_) {
       out_->publish_date = meta_pub_;
+      out_->publish_date_source = "meta";
     } else if (const std::string* v = out_->Field("发布日期")) {
       out_->publish_date = common::ParseFirstDate(*v, ctx_.as_of, {.month_day = false});
+      if (out_->publish_date) out_->publish_date_source = "label";
     }
-    if (!out_->publish_date && inline_pub_) out_->publish_date = inline_pub_;
+    if (!out_->publish_date && inline_pub_) {
+      out_->publish_date = inline_pub_;
+      out_->publish_date_source = "label";
+    }
+    // A data island's paging endpoint: its further pages, asked for as jpage asks.
+    if (jpage_) {
+      if (auto proxy = Resolve(jpage_->proxy_url)) {
+        for (const std::string& q : JpagePageQueries(*jpage_, datastore_records_, 200)) {
+          PostPage pp;
+          pp.url = absl::StrCat(*proxy, "?", q);
+          pp.body = jpage_->form;
+          pp.key = absl::StrCat(pp.url, "&", jpage_->form);
+          out_->pagination.push_back(pp.key);
+          out_->post_pages.push_back(std::move(pp));
+          out_->pagination_form = "dataproxy";
+        }
+      }
+    }
+    // Pages in frames carry the list of a page that is only a frame set.
+    if (out_->items.empty()) {
+      for (const std::string& f : frames_) out_->pagination.push_back(f);
+    }
     if (const std::string* v = out_->Field("成文日期")) {
       out_->document_date = common::ParseFirstDate(*v, ctx_.as_of, {.month_day = false});
     }
     if (out_->dated_items == 0 && out_->items.empty()) {
       if (no_info_) out_->blank = "no_info_text";
       else if (zero_items_) out_->blank = "zero_items";
+      else if (empty_recordset_) out_->blank = "empty_recordset";
       else if (empty_container_) out_->blank = "empty_container";
+      // An article page without a written publish date: the date its URL carries.
+      if (!out_->publish_date && out_->blank.empty() && !jpage_) {
+        if (auto d = UrlDate(ctx_.url)) {
+          out_->publish_date = d;
+          out_->publish_date_source = "url";
+        }
+      }
+    }
+    // Where a browser goes at once: a meta refresh, else a script redirect on a page that
+    // shows next to nothing of its own.
+    if (!meta_redirect_.empty() && meta_redirect_ != ctx_.url) {
+      out_->redirect = meta_redirect_;
+    } else if (!script_redirect_.empty() && script_redirect_ != ctx_.url && out_->items.empty() &&
+               out_->short_links.size() < 3) {
+      out_->redirect = script_redirect_;
     }
     // Identity items and statistics in the text.
     const std::string& t = out_->text;
@@ -560,25 +846,49 @@ class Analyzer {
     std::string upper = absl::AsciiStrToUpper(t);
     if (absl::StrContains(upper, "ICP备") || absl::StrContains(upper, "ICP证")) out_->footer_items |= 1u << kFooterIcp;
     if (absl::StrContains(t, "公网安备")) out_->footer_items |= 1u << kFooterPolice;
-    if (absl::StrContains(t, "主办单位") || absl::StrContains(t, "主办：") || absl::StrContains(t, "主办:")) {
-      out_->footer_items |= 1u << kFooterSponsor;
-    }
+    if (SponsorNamed(t)) out_->footer_items |= 1u << kFooterSponsor;
     if (absl::StrContains(t, "我为政府网站找错")) out_->footer_items |= 1u << kFooterErrorReport;
-    if ((absl::StrContains(t, "答复率") || absl::StrContains(t, "回复率") || absl::StrContains(t, "办结率")) &&
-        (absl::StrContains(t, "留言") || absl::StrContains(t, "来信") || absl::StrContains(t, "信件"))) {
-      out_->message_statistics = true;
+    // Handling statistics: a rate or a count of replies beside messages (共收到网民留言3059条……
+    // 处理答复率99.87%; 留言数 | 答复数).
+    {
+      const bool messages = absl::StrContains(t, "留言") || absl::StrContains(t, "来信") || absl::StrContains(t, "信件");
+      bool rate = false;
+      for (absl::string_view w : {"答复率", "回复率", "办结率", "答复数", "回复数", "办结数", "处理率"}) {
+        if (absl::StrContains(t, w)) rate = true;
+      }
+      if (messages && rate) out_->message_statistics = true;
     }
-    // The newest year written as "YYYY年".
+    // The newest year written as "YYYY年", in the page's own text block.
     const int ref_year = static_cast<int>(ctx_.as_of.year());
-    for (size_t p = t.find("年"); p != std::string::npos; p = t.find("年", p + 1)) {
+    std::string main_text = main_block_ != nullptr ? TextOf(main_block_, 256 * 1024) : t;
+    // The document's own date without a 成文日期 field: the 落款 at the end of the text, a unit's
+    // name and then the date ("……中山市金融工作局 2020-01-15").
+    if (!out_->document_date && main_block_ != nullptr) {
+      const size_t from = main_text.size() > 240 ? main_text.size() - 240 : 0;
+      const std::string tail = main_text.substr(from);
+      std::vector<common::FoundDate> d = common::FindDates(tail, ctx_.as_of);
+      if (!d.empty() && !d.back().year_implied && d.back().offset + d.back().length + 4 >= tail.size()) {
+        const std::string before = tail.substr(0, d.back().offset);
+        const size_t b = before.size() > 60 ? before.size() - 60 : 0;
+        const absl::string_view signer = absl::string_view(before).substr(b);
+        for (absl::string_view e : {"政府", "局", "委员会", "办公室", "中心", "街道办事处", "管委会"}) {
+          if (absl::StrContains(signer, e)) {
+            out_->document_date = d.back().day;
+            break;
+          }
+        }
+      }
+    }
+    const std::string& yt = main_text;
+    for (size_t p = yt.find("年"); p != std::string::npos; p = yt.find("年", p + 1)) {
       if (p < 4) continue;
       bool digits = true;
       int y = 0;
       for (size_t i = p - 4; i < p; ++i) {
-        if (t[i] < '0' || t[i] > '9') digits = false;
-        else y = y * 10 + (t[i] - '0');
+        if (yt[i] < '0' || yt[i] > '9') digits = false;
+        else y = y * 10 + (yt[i] - '0');
       }
-      if (!digits || (p >= 5 && t[p - 5] >= '0' && t[p - 5] <= '9')) continue;
+      if (!digits || (p >= 5 && yt[p - 5] >= '0' && yt[p - 5] <= '9')) continue;
       if (y >= 1949 && y <= ref_year) out_->newest_year = std::max(out_->newest_year, y);
     }
   }
@@ -611,12 +921,18 @@ class Analyzer {
           }
           out_->items.push_back(std::move(li));
         }
-        if (!out_->items.empty()) out_->blank.clear();
+        if (!out_->items.empty()) {
+          out_->blank.clear();
+          out_->list_structure = "override";
+        }
       }
     } else if (!o->date_xpath().empty()) {
       auto text = SelectText(doc, o->date_xpath());
       if (text.ok()) {
-        if (auto d = common::ParseFirstDate(*text, ctx_.as_of, {.month_day = false})) out_->publish_date = d;
+        if (auto d = common::ParseFirstDate(*text, ctx_.as_of, {.month_day = false})) {
+          out_->publish_date = d;
+          out_->publish_date_source = "override";
+        }
       }
     }
     if (!o->field_label_xpath().empty()) {
@@ -651,6 +967,15 @@ class Analyzer {
   bool no_info_ = false;
   bool zero_items_ = false;
   bool empty_container_ = false;
+  bool empty_recordset_ = false;
+  bool in_datastore_ = false;
+  int datastore_records_ = 0;
+  int scripts_ = 0;
+  std::optional<JpageProxy> jpage_;
+  std::string meta_redirect_;
+  std::string script_redirect_;
+  std::vector<std::string> frames_;
+  xmlNode* main_block_ = nullptr;
 };
 
 }  // namespace

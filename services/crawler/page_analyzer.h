@@ -30,11 +30,27 @@ struct ListItem {
   std::optional<absl::CivilDay> end_date;
   // A status word shown with the item: 已答复, 办理中, 进行中, 已结束 … ("" if none).
   std::string status;
+  // The link's text (whitespace collapsed, at most 200 bytes): matches feedback to its survey.
+  std::string title;
+  // Where the date was read: "list" (the item's text), "title" (the anchor's title attribute);
+  // "" when the list shows none.
+  std::string date_source;
 };
 
 struct ShortLink {
   std::string url;   // resolved
   std::string text;  // whitespace removed, at most 16 characters
+  // "more": a block's 更多>> link, named by the block's heading (the text is the heading).
+  std::string via;
+};
+
+// A list page that the page's script asks for with a form POST (Hanweb jpage's dataproxy.jsp):
+// fetched with `body`, read as a page under `key` (the URL with the form fields added to its
+// query, so that every column's pages have their own key).
+struct PostPage {
+  std::string url;
+  std::string body;
+  std::string key;
 };
 
 // Footer / identity items (bit positions).
@@ -71,6 +87,19 @@ struct PageFacts {
   // Links whose text is short (column names, pagination words) and pagination targets.
   std::vector<ShortLink> short_links;
   std::vector<std::string> pagination;
+  // How the main list was found: "ul>li", "table>tr", "div>div" … (parent>member tags),
+  // "datastore" (records in a data island), "override"; "" without a list.
+  std::string list_structure;
+  // How further list pages are linked: "anchor" (下一页, page numbers), "createPageHTML",
+  // "dataproxy"; "" if none.
+  std::string pagination_form;
+  // Pages the crawl should read that no anchor links: list pages drawn by scripts
+  // (createPageHTML), records' links inside a data island.
+  std::vector<std::string> extra_links;
+  std::vector<PostPage> post_pages;
+  // Where the page sends a browser at once: <meta http-equiv="refresh" content="0;url=…"> (up to
+  // 10 s) or a script `location.href = '…'` (resolved; "" if none).
+  std::string redirect;
 
   // Labelled fields by canonical label (留言时间, 答复单位, 答复时间, 答复内容, 办理状态,
   // 起止时间, 征集状态, 事项名称 …, 成文日期, 发布日期), first occurrence wins.
@@ -78,6 +107,9 @@ struct PageFacts {
   const std::string* Field(absl::string_view label) const;
   // Publish date (meta PubDate, else a 发布日期/发布时间/信息提供日期 field) and 成文日期.
   std::optional<absl::CivilDay> publish_date;
+  // "meta", "label" (发布日期/发布时间 …), "url" (t20200601_, /art/2020/6/1/: only for a page
+  // that is no list page), "override"; "" without a publish date.
+  std::string publish_date_source;
   std::optional<absl::CivilDay> document_date;
   // Links in a block that speaks of results (结果反馈：<a>…</a>): survey feedback candidates.
   std::vector<std::string> feedback_links;
@@ -87,7 +119,8 @@ struct PageFacts {
   std::string footer_site_code;
   // Handling statistics of messages (留言…条 … 答复率) are published on this page.
   bool message_statistics = false;
-  // The newest year written as "YYYY年" (≤ the reference year), 0 if none.
+  // The newest year written as "YYYY年" (≤ the reference year) in the page's main text block
+  // (navigation, sidebars and footer left out), 0 if none.
   int newest_year = 0;
 
   // The visible text (scripts, styles and <select> menus left out).

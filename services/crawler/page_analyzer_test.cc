@@ -226,5 +226,128 @@ TEST(PageAnalyzerTest, LabelsAreNormalised) {
   EXPECT_EQ(NormalizeLabel("分\xe3\x80\x80\xe3\x80\x80类:"), "分类");
 }
 
+TEST(PageAnalyzerTest, HanwebDatastoreListAndPagingEndpoint) {
+  PageFacts f = Analyze(
+      Page("<div id=\"3981254\"><script type=\"text/xml\"><datastore><recordset>"
+           "<record><![CDATA[<li><a href=\"/art/2020/6/1/art_1229214366_123.html\">关于做好2020年防汛工作的通知</a>"
+           "<span class=\"bt-data-time\">2020-06-01</span></li>]]></record>"
+           "<record><![CDATA[<li><a href=\"/art/2020/5/20/art_1229214366_122.html\">关于开展安全生产月活动的通知</a>"
+           "<span class=\"bt-data-time\">2020-05-20</span></li>]]></record>"
+           "</recordset></datastore></script>"
+           "<script>var ajaxParam={col:1,appid:1,webid:3,path:'/',columnid:1229214366,sourceContentType:1,"
+           "unitid:3981254,webname:'中山市',permissiontype:0};"
+           "$('#3981254').jpage({proxyUrl:'/module/web/jpage/dataproxy.jsp',perPage:2,totalRecord:5});</script></div>"),
+      "http://www.zs.gov.cn/col/col1229214366/index.html");
+  ASSERT_EQ(f.items.size(), 2u);
+  EXPECT_EQ(f.items[0].url, "http://www.zs.gov.cn/art/2020/6/1/art_1229214366_123.html");
+  EXPECT_EQ(f.items[0].date, CivilDay(2020, 6, 1));
+  EXPECT_EQ(f.list_structure, "datastore");
+  EXPECT_EQ(f.pagination_form, "dataproxy");
+  ASSERT_EQ(f.post_pages.size(), 2u);
+  EXPECT_EQ(f.post_pages[0].url,
+            "http://www.zs.gov.cn/module/web/jpage/dataproxy.jsp?startrecord=3&endrecord=4&perpage=2");
+  EXPECT_THAT(f.post_pages[0].body, testing::HasSubstr("columnid=1229214366"));
+  EXPECT_EQ(f.post_pages[1].key, f.pagination[1]);
+  EXPECT_THAT(f.extra_links, testing::Contains("http://www.zs.gov.cn/art/2020/5/20/art_1229214366_122.html"));
+  EXPECT_TRUE(f.blank.empty());
+}
+
+TEST(PageAnalyzerTest, EmptyRecordsetIsBlank) {
+  PageFacts f = Analyze(Page("<div id=\"u1\"><script type=\"text/xml\"><datastore><recordset></recordset>"
+                             "</datastore></script></div>"));
+  EXPECT_TRUE(f.items.empty());
+  EXPECT_EQ(f.blank, "empty_recordset");
+}
+
+TEST(PageAnalyzerTest, TrsScriptPagination) {
+  PageFacts f = Analyze(Page(
+      "<ul class=\"xxgk_list\"><li><a href=\"./202006/t20200618_1.html\">关于做好2020年防汛工作的通知</a>"
+      "<span>2020-06-18</span></li><li><a href=\"./202005/t20200502_2.html\">关于开展安全生产月活动的通知</a>"
+      "<span>2020-05-02</span></li></ul><div class=\"page\"><script>createPageHTML(3, 0, \"index\", \"html\");"
+      "</script></div>"));
+  EXPECT_THAT(f.pagination, ElementsAre("http://www.zs.gov.cn/xxgk/tzgg/index_1.html",
+                                        "http://www.zs.gov.cn/xxgk/tzgg/index_2.html"));
+  EXPECT_EQ(f.pagination_form, "createPageHTML");
+  EXPECT_THAT(f.extra_links, testing::Contains("http://www.zs.gov.cn/xxgk/tzgg/index_2.html"));
+}
+
+TEST(PageAnalyzerTest, UndatedListAndDatesInTitleAttribute) {
+  PageFacts f = Analyze(Page(
+      "<ul class=\"a1\"><li><a href=\"/zwgk/content/post_11.html\" title=\"发布时间：2020-06-11\">关于做好2020年防汛工作的通知</a></li>"
+      "<li><a href=\"/zwgk/content/post_10.html\">关于开展安全生产月活动的通知</a></li>"
+      "<li><a href=\"/zwgk/content/post_9.html\" title=\"发布时间：2020-05-20\">关于公布2019年度财政专项资金的公告</a></li></ul>"));
+  ASSERT_EQ(f.items.size(), 3u);
+  EXPECT_EQ(f.items[0].date, CivilDay(2020, 6, 11));
+  EXPECT_EQ(f.items[0].date_source, "title");
+  EXPECT_FALSE(f.items[1].date);
+  EXPECT_EQ(f.items[1].title, "关于开展安全生产月活动的通知");
+}
+
+TEST(PageAnalyzerTest, BlankMarkersWhateverTheClass) {
+  EXPECT_EQ(Analyze(Page("<div class=\"main\"><div class=\"r\"><p>对不起，没有找到相关数据！</p></div></div>")).blank,
+            "no_info_text");
+  EXPECT_EQ(Analyze(Page("<div class=\"main\"><div class=\"pg\">共0条记录 第1/1页</div></div>")).blank, "zero_items");
+  EXPECT_EQ(Analyze(Page("<div class=\"main\"><ul class=\"a2\"></ul></div>")).blank, "empty_container");
+}
+
+TEST(PageAnalyzerTest, ScriptDrawnFooterBadges) {
+  PageFacts f = Analyze(Page(
+      "<div class=\"footer\"><span id=\"_ideConac\"></span>"
+      "<script type=\"text/javascript\" src=\"http://dcs.conac.cn/js/05/103/0000/41157126/CA051030000411571260001.js\"></script>"
+      "<script id=\"_jiucuo_\" sitecode=\"4420000047\" src=\"https://zfwzgl.www.gov.cn/exposure/jiucuo.js\"></script></div>"));
+  EXPECT_TRUE(f.footer_items & (1u << kFooterBadge));
+  EXPECT_TRUE(f.footer_items & (1u << kFooterErrorReport));
+  PageFacts g = Analyze(Page(
+      "<div class=\"footer\"><script>document.write(unescape(\"%3Cspan id='_ideConac' %3E%3C/span%3E%3Cscript "
+      "src='http://dcs.conac.cn/js/05/103/0000/41157126/CA05.js'%3E%3C/script%3E\"));"
+      "loadScripts({url:'https://zfwzgl.www.gov.cn/exposure/jiucuo.js', id:'_jiucuo_', attr:{sitecode:'4420000047'}});"
+      "</script></div>"));
+  EXPECT_TRUE(g.footer_items & (1u << kFooterBadge));
+  EXPECT_TRUE(g.footer_items & (1u << kFooterErrorReport));
+}
+
+TEST(PageAnalyzerTest, RedirectsByMetaRefreshAndScript) {
+  EXPECT_EQ(Analyze(Page("", "<meta http-equiv=\"refresh\" content=\"0;url=/index_1.html\">"), "http://www.zs.gov.cn/")
+                .redirect,
+            "http://www.zs.gov.cn/index_1.html");
+  EXPECT_EQ(Analyze(Page("", "<meta http-equiv=\"Refresh\" content=\"0; URL='portal/'\">"), "http://www.zs.gov.cn/")
+                .redirect,
+            "http://www.zs.gov.cn/portal/");
+  // An auto-refresh of the page itself after minutes is not a redirect.
+  EXPECT_EQ(Analyze(Page("", "<meta http-equiv=\"refresh\" content=\"600\">")).redirect, "");
+  EXPECT_EQ(Analyze(Page("<script>window.location.href='/zsjtj/index.html';</script>"), "http://www.zs.gov.cn/")
+                .redirect,
+            "http://www.zs.gov.cn/zsjtj/index.html");
+}
+
+TEST(PageAnalyzerTest, MoreLinksNamedByTheirBlock) {
+  PageFacts f = Analyze(Page(
+      "<div class=\"box\"><div class=\"hd\"><h3>通知公告</h3><a class=\"more\" href=\"/xxgk/tzgg/\">更多&gt;&gt;</a></div>"
+      "<ul><li><a href=\"/xxgk/tzgg/202006/t20200618_1.html\">关于做好2020年防汛工作的通知</a></li></ul></div>"
+      "<div class=\"box\"><div class=\"hd\"><span>【工作动态】</span></div><ul><li>x</li></ul>"
+      "<div class=\"ft\"><a href=\"/xxgk/gzdt/\">more</a></div></div>"),
+      "http://www.zs.gov.cn/");
+  std::vector<std::pair<std::string, std::string>> more;
+  for (const ShortLink& l : f.short_links) {
+    if (l.via == "more") more.emplace_back(l.text, l.url);
+  }
+  EXPECT_THAT(more, ElementsAre(std::make_pair(std::string("通知公告"), std::string("http://www.zs.gov.cn/xxgk/tzgg/")),
+                                std::make_pair(std::string("工作动态"), std::string("http://www.zs.gov.cn/xxgk/gzdt/"))));
+}
+
+TEST(PageAnalyzerTest, ArticleDateFromUrlAndProfileYearFromItsOwnText) {
+  PageFacts a = Analyze(Page("<div class=\"content\"><p>正文内容，没有写日期。</p></div>"),
+                        "http://www.zs.gov.cn/art/2020/6/1/art_12_345.html");
+  EXPECT_EQ(a.publish_date, CivilDay(2020, 6, 1));
+  EXPECT_EQ(a.publish_date_source, "url");
+  // The sidebar's news and the footer's year do not make a 2018 profile current.
+  PageFacts p = Analyze(Page(
+      "<div class=\"side\"><ul><li><a href=\"/a.html\">2020年防汛工作会议召开</a></li></ul></div>"
+      "<div class=\"article\"><p>全镇总面积76平方公里。</p><p>2018年，全镇实现地区生产总值120亿元，同比增长5.2%，"
+      "户籍人口8.5万人。</p></div><div class=\"footer\">©2020年 版权所有</div>"),
+      "http://www.zs.gov.cn/zqgk/index.html");
+  EXPECT_EQ(p.newest_year, 2018);
+}
+
 }  // namespace
 }  // namespace govinspect::crawler

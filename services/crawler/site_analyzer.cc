@@ -8,10 +8,12 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
+#include "absl/strings/str_replace.h"
 #include "absl/strings/str_split.h"
 #include "common/text/date_parser.h"
 #include "common/url/url.h"
 #include "services/crawler/page_overrides.h"
+#include "services/crawler/script_lists.h"
 
 namespace govinspect::crawler {
 namespace {
@@ -46,6 +48,31 @@ bool Answered(const PageFacts& p, const std::string& list_status) {
     if (absl::StrContains(s, w)) return true;
   }
   return false;
+}
+
+// A survey column's item that reports on a survey rather than being one: 结果反馈, 采纳情况 ….
+bool IsFeedbackTitle(const std::string& title) {
+  for (const char* w : {"反馈", "征集结果", "调查结果", "采纳情况", "采纳意见", "意见采纳", "结果公布", "结果公示",
+                        "情况说明", "答复情况"}) {
+    if (absl::StrContains(title, w)) return true;
+  }
+  return false;
+}
+
+// What a survey and its feedback share in their titles: the title without the words around
+// the subject (关于, 公开征求意见, 的反馈 …), spaces and punctuation.
+std::string SurveyKey(const std::string& title) {
+  std::string t = title;
+  if (size_t open = t.find("《"); open != std::string::npos) {
+    size_t close = t.find("》", open);
+    if (close != std::string::npos && close > open + 3) return t.substr(open + 3, close - open - 3);
+  }
+  for (const char* w : {"意见采纳情况的反馈", "采纳情况的反馈", "意见采纳情况", "采纳情况", "结果反馈", "的反馈", "反馈",
+                        "征集结果", "调查结果", "公开征求意见", "征求意见", "意见征集", "网上调查", "问卷调查", "调查",
+                        "征集", "关于", "的", " ", "　", "“", "”", "\"", "（", "）", "(", ")"}) {
+    t = absl::StrReplaceAll(t, {{w, ""}});
+  }
+  return t;
 }
 
 }  // namespace
@@ -103,12 +130,31 @@ SiteAnalyzer::SiteAnalyzer(SiteAnalysisContext context) : ctx_(std::move(context
   if (!ctx_.link_broken) ctx_.link_broken = [](const std::string&) { return std::optional<bool>(); };
 }
 
-std::optional<absl::CivilDay> SiteAnalyzer::ItemDate(const ListItem& it) const {
+std::optional<absl::CivilDay> SiteAnalyzer::ItemDate(const ListItem& it, std::string* source) const {
+  std::string ignored;
+  if (source == nullptr) source = &ignored;
   if (it.date && it.year_implied) {
     const PageFacts* p = Page(it.url);
-    if (p != nullptr && p->publish_date) return p->publish_date;
+    if (p != nullptr && p->publish_date) {
+      *source = "article";
+      return p->publish_date;
+    }
   }
-  return it.date;
+  if (it.date) {
+    *source = it.date_source.empty() ? "list" : it.date_source;
+    return it.date;
+  }
+  // The list shows no date: the item's own page says when it was published.
+  if (const PageFacts* p = Page(it.url); p != nullptr && p->publish_date) {
+    *source = p->publish_date_source == "url" ? "url" : "article";
+    return p->publish_date;
+  }
+  if (auto d = UrlDate(it.url)) {
+    *source = "url";
+    return d;
+  }
+  source->clear();
+  return std::nullopt;
 }
 
 const PageFacts* SiteAnalyzer::Page(const std::string& url) const {
@@ -176,32 +222,44 @@ void SiteAnalyzer::DiscoverColumns() {
   const PageFacts* home = Page(ctx_.home_url);
   if (home == nullptr) return;
   absl::flat_hash_set<std::string> taken{ctx_.home_url};
-  auto is_column_page = [&](const PageFacts& p, const std::string& category) {
-    if (p.publish_date) return false;  // an article
-    if (p.dated_items > 0 || p.items.size() >= 2 || !p.blank.empty()) return true;
-    return category == "profile" || category == "stats" || category == "service";
+  absl::flat_hash_set<std::string> names;
+  auto category_of = [&](const std::string& name, const std::string& url, const PageFacts& p,
+                         std::string* source) {
+    std::optional<std::string> ov;
+    if (ctx_.overrides != nullptr) ov = OverrideCategory(*ctx_.overrides, name, url);
+    if (ov) {
+      *source = "override";
+      return *ov;
+    }
+    std::string c = ctx_.categories->Classify(name);
+    if (c == "other" && !p.meta_column_name.empty()) c = ctx_.categories->Classify(p.meta_column_name);
+    *source = c == "other" ? "default" : "keyword";
+    return c;
   };
-  auto consider = [&](const ShortLink& l, bool first_level) {
+  auto is_column_page = [&](const PageFacts& p, const std::string& category, bool top) {
+    if (p.publish_date) return false;  // an article
+    if (p.dated_items > 0 || p.items.size() >= 2 || !p.blank.empty() || !p.pagination.empty()) return true;
+    // A page named like a column that must be updated, with no list on it: a column whose list
+    // is empty (or a parent of sub-columns, judged by its children).
+    if (ColumnCategories::IsUpdating(category)) return true;
+    if (category == "profile" || category == "stats") return true;
+    // A service, consultation or survey entry without a list is a column when the home page
+    // links it; below that it is one guide, message or survey.
+    return top && (category == "service" || category == "consult" || category == "survey");
+  };
+  auto consider = [&](const ShortLink& l, bool first_level, const std::string& found_by, int parent) {
     if (taken.contains(l.url) || StopText(l.text) || !ctx_.in_scope(l.url)) return;
+    if (found_by == "more" && names.contains(l.text)) return;  // the block of a known column
     const PageFacts* p = Page(l.url);
     if (p == nullptr) return;
     Column c;
     c.name = l.text;
     c.url = l.url;
-    std::optional<std::string> ov;
-    if (ctx_.overrides != nullptr) ov = OverrideCategory(*ctx_.overrides, c.name, c.url);
-    if (ov) {
-      c.category = *ov;
-      c.category_source = "override";
-    } else {
-      c.category = ctx_.categories->Classify(c.name);
-      if (c.category == "other" && !p->meta_column_name.empty()) {
-        c.category = ctx_.categories->Classify(p->meta_column_name);
-      }
-      c.category_source = c.category == "other" ? "default" : "keyword";
-    }
-    if (!is_column_page(*p, c.category)) return;
+    c.category = category_of(c.name, c.url, *p, &c.category_source);
+    if (!is_column_page(*p, c.category, first_level)) return;
     c.first_level = first_level;
+    c.found_by = found_by;
+    c.parent = parent;
     // The column's list pages: pagination followed from the first page.
     std::deque<std::string> queue{c.url};
     taken.insert(c.url);
@@ -215,11 +273,13 @@ void SiteAnalyzer::DiscoverColumns() {
       for (const std::string& next : lp->pagination) {
         if (taken.contains(next)) continue;
         const PageFacts* np = Page(next);
-        if (np == nullptr || np->publish_date) continue;
+        if (np == nullptr || (np->publish_date && np->items.empty())) continue;
         taken.insert(next);
         queue.push_back(next);
       }
     }
+    names.insert(c.name);
+    if (parent >= 0) columns_[static_cast<size_t>(parent)].has_children = true;
     columns_.push_back(std::move(c));
   };
   // Items are pages under a column: links back to the home page or to list pages are not.
@@ -230,16 +290,52 @@ void SiteAnalyzer::DiscoverColumns() {
                     c.items.end());
     }
   };
-  for (const ShortLink& l : home->short_links) consider(l, true);
-  // Second-level menus: the links of the columns' own pages, two levels down.
+  // The home page's links, then its blocks' 更多>> links (named by the block's heading).
+  for (const ShortLink& l : home->short_links) {
+    if (l.via.empty()) consider(l, true, "nav", -1);
+  }
+  for (const ShortLink& l : home->short_links) {
+    if (l.via == "more") consider(l, true, "more", -1);
+  }
+  // Catalogue pages linked from the home page (信息公开目录, 政府信息公开 …) that are no column
+  // themselves: their links are columns too.
+  std::vector<std::string> trees;
+  for (const ShortLink& l : home->short_links) {
+    if (taken.contains(l.url) || !ctx_.in_scope(l.url) || StopText(l.text)) continue;
+    const PageFacts* p = Page(l.url);
+    if (p == nullptr || p->publish_date) continue;
+    int links_to_lists = 0;
+    for (const ShortLink& s : p->short_links) {
+      const PageFacts* sp = Page(s.url);
+      if (sp != nullptr && !sp->publish_date && (sp->dated_items > 0 || sp->items.size() >= 2 || !sp->blank.empty())) {
+        ++links_to_lists;
+      }
+    }
+    if (links_to_lists >= 3) trees.push_back(l.url);
+  }
+  // Second-level menus: the links of the columns' own pages, two levels down. A column's list
+  // items (messages, guides, surveys, articles) are its content, not sub-columns.
   for (int level = 0; level < 2; ++level) {
     const size_t known = columns_.size();
+    absl::flat_hash_set<std::string> item_urls;
+    for (const Column& c : columns_) {
+      for (const ListItem& it : c.items) item_urls.insert(it.url);
+    }
     for (size_t i = 0; i < known; ++i) {
       const std::vector<std::string> pages = columns_[i].pages;
       for (const std::string& u : pages) {
         const PageFacts* p = Page(u);
         if (p == nullptr) continue;
-        for (const ShortLink& l : p->short_links) consider(l, false);
+        for (const ShortLink& l : p->short_links) {
+          if (!item_urls.contains(l.url)) consider(l, false, "submenu", static_cast<int>(i));
+        }
+      }
+    }
+    if (level == 0) {
+      for (const std::string& t : trees) {
+        const PageFacts* p = Page(t);
+        if (p == nullptr) continue;
+        for (const ShortLink& l : p->short_links) consider(l, false, "tree", -1);
       }
     }
   }
@@ -255,29 +351,47 @@ void SiteAnalyzer::Columns(common::v1::Observation* obs, common::v1::PageUnderst
     e->set_category(c.category);
     e->set_category_source(c.category_source);
     e->set_first_level(c.first_level);
+    e->set_found_by(c.found_by);
     e->set_list_pages(static_cast<int32_t>(c.pages.size()));
     e->set_items(static_cast<int32_t>(c.items.size()));
+    if (const PageFacts* first = Page(c.url)) {
+      e->set_list_structure(first->list_structure);
+      e->set_pagination(first->pagination_form);
+    }
     std::optional<absl::CivilDay> newest;
     int undated = 0;
     for (const ListItem& it : c.items) {
-      std::optional<absl::CivilDay> d = ItemDate(it);
+      std::string source;
+      std::optional<absl::CivilDay> d = ItemDate(it, &source);
+      if (source == "list") e->set_dates_from_list(e->dates_from_list() + 1);
+      else if (source == "title") e->set_dates_from_title(e->dates_from_title() + 1);
+      else if (source == "article") e->set_dates_from_article(e->dates_from_article() + 1);
+      else if (source == "url") e->set_dates_from_url(e->dates_from_url() + 1);
       if (!d) ++undated;
       else if (*d <= ctx_.as_of && (!newest || *d > *newest)) newest = d;
     }
     e->set_undated_items(undated);
     e->set_newest_date(Iso(newest));
-    if (!ColumnCategories::IsUpdating(c.category)) continue;
+    // A column of no known category that lists dated items still has to be updated: judged by
+    // the long-stale period (1 year), never blank (its name says nothing of what it must hold).
+    const bool other_list = c.category == "other" && newest.has_value();
+    if (!ColumnCategories::IsUpdating(c.category) && !other_list) continue;
     if (c.items.empty()) {
+      if (c.has_children) continue;  // a parent: its sub-columns are judged
       const PageFacts* p = Page(c.url);
-      std::string blank = p != nullptr && !p->blank.empty() ? p->blank : "empty_container";
+      std::string blank = p != nullptr && !p->blank.empty() ? p->blank : "no_items";
       e->set_blank(blank);
       Add(obs, "blank_column", c.url, ctx_.home_url, c.name, "", blank);
       continue;
     }
-    if (newest && (!newest_updating || *newest > *newest_updating)) newest_updating = newest;
-    if (!newest || *newest < ColumnCategories::StaleBefore(c.category, ctx_.as_of)) {
-      Add(obs, "column_not_updated", c.url, ctx_.home_url, c.name, Iso(newest),
-          newest ? c.category : absl::StrCat(c.category, "; no item shows a date"));
+    if (!newest) {
+      // No date anywhere (list, article pages, URLs): freshness not assessed, never stale.
+      e->set_dates_not_found(true);
+      continue;
+    }
+    if (!newest_updating || *newest > *newest_updating) newest_updating = newest;
+    if (*newest < ColumnCategories::StaleBefore(c.category, ctx_.as_of)) {
+      Add(obs, "column_not_updated", c.url, ctx_.home_url, c.name, Iso(newest), c.category);
     }
   }
   // Home-page freshness: the newest dated item on the home page; a home page that only
@@ -292,13 +406,26 @@ void SiteAnalyzer::Columns(common::v1::Observation* obs, common::v1::PageUnderst
     }
     source = "home";
   }
+  if (!newest && home != nullptr) {
+    // An undated home list: its items' own pages.
+    for (const ListItem& it : home->items) {
+      std::optional<absl::CivilDay> d = ItemDate(it);
+      if (d && *d <= ctx_.as_of && (!newest || *d > *newest)) newest = d;
+    }
+    if (newest) source = "home";
+  }
   if (!newest) {
     newest = newest_updating;
     source = "second_level";
   }
+  if (!newest) {
+    // No date on the home page nor in any column that must be updated: not assessed.
+    u->set_home_newest_source("not_assessed");
+    return;
+  }
   u->set_home_newest_date(Iso(newest));
   u->set_home_newest_source(source);
-  if (!newest || *newest < ctx_.as_of - 14) {
+  if (*newest < ctx_.as_of - 14) {
     Add(obs, "home_not_updated", "", "", "", Iso(newest),
         source == "home" ? "newest item on the home page" : "newest item on the second-level pages");
   }
@@ -311,17 +438,19 @@ void SiteAnalyzer::Interaction(common::v1::Observation* obs, common::v1::PageUnd
     if (c.category == "consult") boards.push_back(&c);
   }
   if (boards.empty()) {
-    // A working link to an outside channel (the city's unified platform) counts.
+    // A working link to a consultation channel counts: the city's unified platform (市长信箱,
+    // 12345) on another host, or a mailbox form of the site's own (县长信箱, 局长信箱).
     const PageFacts* home = Page(ctx_.home_url);
     if (home != nullptr) {
       for (const ShortLink& l : home->short_links) {
-        if (ctx_.in_scope(l.url) || ctx_.categories->Classify(l.text) != "consult") continue;
-        if (ctx_.link_broken(l.url).value_or(false)) continue;
+        if (ctx_.categories->Classify(l.text) != "consult") continue;
+        if (ctx_.in_scope(l.url) ? Page(l.url) == nullptr : ctx_.link_broken(l.url).value_or(false)) continue;
         ev->set_external_channel_url(l.url);
         break;
       }
     }
     if (ev->external_channel_url().empty()) Add(obs, "no_consultation_channel");
+    StatisticsPage(ev);
     return;
   }
   ev->set_board_url(boards[0]->url);
@@ -370,29 +499,73 @@ void SiteAnalyzer::Interaction(common::v1::Observation* obs, common::v1::PageUnd
       }
     }
   }
+  StatisticsPage(ev);
+  if (ev->statistics_url().empty()) Add(obs, "no_message_statistics");
+}
+
+void SiteAnalyzer::StatisticsPage(common::v1::InteractionEvidence* ev) const {
   for (const auto& [url, p] : pages_) {
     if (p.message_statistics && (ev->statistics_url().empty() || url < ev->statistics_url())) {
       ev->set_statistics_url(url);
     }
   }
-  if (ev->statistics_url().empty()) Add(obs, "no_message_statistics");
+  // A statistics column (留言办理情况统计) whose page or items were read.
+  if (ev->statistics_url().empty()) {
+    for (const Column& c : columns_) {
+      if (c.category != "stats") continue;
+      if (!c.items.empty() || (Page(c.url) != nullptr && Page(c.url)->blank.empty())) {
+        ev->set_statistics_url(c.url);
+        break;
+      }
+    }
+  }
 }
 
 void SiteAnalyzer::Surveys(common::v1::Observation* obs, common::v1::PageUnderstanding* u) {
-  const Column* col = nullptr;
+  std::vector<const Column*> cols;
+  std::vector<const Column*> feedback_cols;
   for (const Column& c : columns_) {
-    if (c.category == "survey") {
-      col = &c;
-      break;
+    if (c.category == "survey") cols.push_back(&c);
+    if (c.category == "feedback") feedback_cols.push_back(&c);
+  }
+  if (cols.empty()) {
+    // No survey column at all: no survey in the year.
+    Add(obs, "survey_too_few", "", "", "", "", "surveys_in_year=0; no survey column");
+    return;
+  }
+  common::v1::SurveyEvidence* ev = u->mutable_surveys();
+  ev->set_column_url(cols[0]->url);
+  // Feedback on surveys, wherever it is listed (in the survey column itself, or a 结果反馈
+  // column): matched to its survey by title.
+  struct Feedback {
+    std::string url;
+    std::string key;
+    const PageFacts* page;
+  };
+  std::vector<Feedback> feedback;
+  std::vector<std::pair<const ListItem*, const Column*>> surveys;
+  absl::flat_hash_set<std::string> seen;
+  for (const Column* col : cols) {
+    for (const ListItem& it : col->items) {
+      if (!seen.insert(it.url).second) continue;
+      if (IsFeedbackTitle(it.title)) {
+        const PageFacts* p = Page(it.url);
+        if (p != nullptr) feedback.push_back({it.url, SurveyKey(it.title), p});
+        continue;
+      }
+      surveys.emplace_back(&it, col);
     }
   }
-  if (col == nullptr) return;
-  common::v1::SurveyEvidence* ev = u->mutable_surveys();
-  ev->set_column_url(col->url);
-  int in_year = 0, feedback_pages = 0;
-  absl::flat_hash_set<std::string> seen;
-  for (const ListItem& it : col->items) {
-    if (!seen.insert(it.url).second) continue;
+  for (const Column* col : feedback_cols) {
+    for (const ListItem& it : col->items) {
+      const PageFacts* p = Page(it.url);
+      if (p != nullptr && seen.insert(it.url).second) feedback.push_back({it.url, SurveyKey(it.title), p});
+    }
+  }
+  ev->set_feedback_items(static_cast<int32_t>(feedback.size()));
+  int in_year = 0, feedback_pages = 0, matched = 0;
+  for (const auto& [itp, col] : surveys) {
+    const ListItem& it = *itp;
     const PageFacts* p = Page(it.url);
     if (p == nullptr) continue;
     ev->set_surveys(ev->surveys() + 1);
@@ -405,11 +578,24 @@ void SiteAnalyzer::Surveys(common::v1::Observation* obs, common::v1::PageUnderst
       }
     }
     const bool dated = start.has_value();
+    auto in_year_day = [&](absl::CivilDay d) { return d > ctx_.as_of - 365 && d <= ctx_.as_of; };
     if (!dated) {
       Add(obs, "survey_no_dates", it.url, col->url);
-      start = p->publish_date ? p->publish_date : it.date;
+      start = p->publish_date ? p->publish_date : ItemDate(it);
+      // Nothing dates it: its place in the list does when the dated items either side of it
+      // both fall in the year (or it heads the list above one that does).
+      if (!start) {
+        const size_t i = static_cast<size_t>(itp - col->items.data());
+        std::optional<absl::CivilDay> above, below;
+        for (size_t j = i; j-- > 0 && !above;) above = ItemDate(col->items[j]);
+        for (size_t j = i + 1; j < col->items.size() && !below; ++j) below = ItemDate(col->items[j]);
+        if (below && in_year_day(*below) && (i == 0 || (above && in_year_day(*above)))) {
+          ev->set_surveys_dated_by_position(ev->surveys_dated_by_position() + 1);
+          ++in_year;
+        }
+      }
     }
-    if (start && *start > ctx_.as_of - 365 && *start <= ctx_.as_of) ++in_year;
+    if (start && in_year_day(*start)) ++in_year;
     if (!end) continue;
     const std::string* status = p->Field("征集状态");
     const bool shown_open = (status != nullptr && absl::StrContains(*status, "进行中")) || p->input_form;
@@ -418,6 +604,7 @@ void SiteAnalyzer::Surveys(common::v1::Observation* obs, common::v1::PageUnderst
       continue;
     }
     if (*end >= ctx_.as_of) continue;  // still running
+    if (!in_year_day(*end)) continue;   // closed before the year under inspection
     const absl::CivilDay due = AddMonths(*end, 1);
     const PageFacts* fb = nullptr;
     std::string fb_url;
@@ -427,6 +614,18 @@ void SiteAnalyzer::Surveys(common::v1::Observation* obs, common::v1::PageUnderst
         fb = f;
         fb_url = l;
         break;
+      }
+    }
+    if (fb == nullptr) {
+      const std::string key = SurveyKey(it.title);
+      for (const Feedback& f : feedback) {
+        if (key.size() >= 6 && f.page->publish_date &&
+            (absl::StrContains(f.key, key) || absl::StrContains(key, f.key))) {
+          fb = f.page;
+          fb_url = f.url;
+          ++matched;
+          break;
+        }
       }
     }
     if (fb == nullptr) {
@@ -447,6 +646,7 @@ void SiteAnalyzer::Surveys(common::v1::Observation* obs, common::v1::PageUnderst
   }
   ev->set_surveys_in_year(in_year);
   ev->set_feedback_pages(feedback_pages);
+  ev->set_feedback_matched(matched);
   if (in_year < 4) Add(obs, "survey_too_few", "", "", "", "", absl::StrCat("surveys_in_year=", in_year));
 }
 
@@ -502,16 +702,41 @@ void SiteAnalyzer::Service(common::v1::Observation* obs, common::v1::PageUnderst
       break;
     }
   }
+  common::v1::ServiceEvidence* ev = u->mutable_service();
   if (col == nullptr) {
-    if (ctx_.public_service) Add(obs, "no_service");
+    // 办事服务 on another host (the province's 政务服务网) is the site's service entry when the
+    // link works.
+    if (const PageFacts* home = Page(ctx_.home_url)) {
+      for (const ShortLink& l : home->short_links) {
+        if (ctx_.in_scope(l.url) || ctx_.categories->Classify(l.text) != "service") continue;
+        if (ctx_.link_broken(l.url).value_or(false)) continue;
+        ev->set_external_service_url(l.url);
+        break;
+      }
+    }
+    if (ev->external_service_url().empty() && ctx_.public_service) Add(obs, "no_service");
     return;
   }
-  common::v1::ServiceEvidence* ev = u->mutable_service();
   ev->set_column_url(col->url);
+  // The guides: the column's list items, and pages linked from its pages that read as a guide
+  // (at least two of the elements) — a column of one or two guides shows no list.
+  std::vector<std::string> guides;
+  for (const ListItem& it : col->items) guides.push_back(it.url);
+  for (const std::string& u : col->pages) {
+    const PageFacts* lp = Page(u);
+    if (lp == nullptr) continue;
+    for (const ShortLink& l : lp->short_links) {
+      const PageFacts* p = Page(l.url);
+      if (p == nullptr || !ctx_.in_scope(l.url)) continue;
+      int elements = 0;
+      for (const char* e : kGuideElements) elements += p->Field(e) != nullptr ? 1 : 0;
+      if (elements >= 2) guides.push_back(l.url);
+    }
+  }
   absl::flat_hash_set<std::string> seen;
-  for (const ListItem& it : col->items) {
-    if (!seen.insert(it.url).second) continue;
-    const PageFacts* p = Page(it.url);
+  for (const std::string& url : guides) {
+    if (!seen.insert(url).second) continue;
+    const PageFacts* p = Page(url);
     if (p == nullptr) continue;
     ev->set_guides(ev->guides() + 1);
     std::vector<std::string> missing;
@@ -522,7 +747,7 @@ void SiteAnalyzer::Service(common::v1::Observation* obs, common::v1::PageUnderst
     if (missing.empty()) continue;
     ev->set_guides_incomplete(ev->guides_incomplete() + 1);
     if (missing.size() >= 4) ev->set_guides_severe(ev->guides_severe() + 1);
-    Add(obs, "service_guide_incomplete", it.url, col->url, "", "", absl::StrJoin(missing, ","));
+    Add(obs, "service_guide_incomplete", url, col->url, "", "", absl::StrJoin(missing, ","));
   }
 }
 

@@ -63,19 +63,25 @@ class SiteAnalyzer {
     std::string category;
     std::string category_source;
     bool first_level = false;
+    std::string found_by;  // nav, more, submenu, tree
+    int parent = -1;       // the column on whose pages it was found
+    bool has_children = false;
     std::vector<std::string> pages;  // list pages, first page first
     std::vector<ListItem> items;     // from every list page
   };
 
   const PageFacts* Page(const std::string& url) const;
-  // A list item's date; a date shown without its year is taken from the item's own page.
-  std::optional<absl::CivilDay> ItemDate(const ListItem& item) const;
+  // A list item's date; a date shown without its year is taken from the item's own page, and
+  // an item the list shows no date for takes its page's publish date, else its URL's date.
+  // `source` (may be null) receives list, title, article, url or "".
+  std::optional<absl::CivilDay> ItemDate(const ListItem& item, std::string* source = nullptr) const;
   void DiscoverColumns();
   void Add(common::v1::Observation* obs, const std::string& kind, const std::string& url = "",
            const std::string& source_url = "", const std::string& text = "", const std::string& date = "",
            const std::string& detail = "", const std::string& excerpt = "");
   void Columns(common::v1::Observation* obs, common::v1::PageUnderstanding* u);
   void Interaction(common::v1::Observation* obs, common::v1::PageUnderstanding* u);
+  void StatisticsPage(common::v1::InteractionEvidence* ev) const;
   void Surveys(common::v1::Observation* obs, common::v1::PageUnderstanding* u);
   void Identity(common::v1::Observation* obs, common::v1::PageUnderstanding* u);
   void Service(common::v1::Observation* obs, common::v1::PageUnderstanding* u);

@@ -77,6 +77,9 @@ class SiteAnalyzerTest : public ::testing::Test {
     AddPage("/czzj/", Page(Nav() + "<ul class=\"list\"><li><a href=\"/czzj/1.html\">2019年部门预算公开说明</a></li>"
                                    "<li><a href=\"/czzj/2.html\">2018年部门决算公开说明</a></li>"
                                    "<li><a href=\"/czzj/3.html\">2017年部门决算公开说明</a></li></ul>"));
+    // The list shows no dates: the newest items' own pages do.
+    AddPage("/czzj/1.html", Page("<div class=\"info\">发布时间：2019-02-10</div><p>2019年部门预算公开说明。</p>"));
+    AddPage("/czzj/2.html", Page("<div class=\"info\">发布时间：2018-08-30</div><p>2018年部门决算公开说明。</p>"));
     AddPage("/gkxx/", Page(Nav() + "<div class=\"content\"><p>截至2018年底，常住人口33万人。</p></div>"));
     AddPage("/zxts/", Page(Nav() + List({{"/zxts/late.html", "2020-04-01"},
                                          {"/zxts/holiday.html", "2020-04-29"},
@@ -119,7 +122,8 @@ TEST_F(SiteAnalyzerTest, WholeSite) {
     auto it = f.find(kind);
     return it == f.end() ? kNone : it->second;
   };
-  // Columns: 通知公告 stale (6 months), 人事信息 blank, 财政资金 without dates; 要闻动态 fresh.
+  // Columns: 通知公告 stale (6 months), 人事信息 blank, 财政资金 stale by its articles' dates (the
+  // list shows none); 要闻动态 fresh.
   EXPECT_EQ(f.count("column_not_updated"), 2u);
   for (auto [it, end] = f.equal_range("column_not_updated"); it != end; ++it) {
     if (it->second.text() == "通知公告") {
@@ -128,7 +132,7 @@ TEST_F(SiteAnalyzerTest, WholeSite) {
       EXPECT_EQ(it->second.url(), absl::StrCat(kHost, "/tzgg/"));
     } else {
       EXPECT_EQ(it->second.text(), "财政资金");
-      EXPECT_EQ(it->second.date(), "");
+      EXPECT_EQ(it->second.date(), "2019-02-10");  // read from the newest item's page
     }
   }
   EXPECT_EQ(one("blank_column").detail(), "no_info_text");

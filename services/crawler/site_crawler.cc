@@ -20,6 +20,7 @@
 #include "common/url/url.h"
 #include "google/protobuf/util/time_util.h"
 #include "services/crawler/page_analyzer.h"
+#include "services/crawler/script_lists.h"
 #include "services/crawler/site_analyzer.h"
 
 namespace govinspect::crawler {
@@ -120,7 +121,9 @@ class Crawl {
   SiteAnalysisContext AnalysisContext(const common::v1::Unit* unit) {
     SiteAnalysisContext c;
     c.as_of = as_of_day_;
-    c.public_service = unit == nullptr || unit->public_service();
+    // A site checked without its unit (a bare URL): the unit's duties are unknown, so the lack of
+    // 办事服务 is not judged (the rule applies to units with public-service duties only).
+    c.public_service = unit != nullptr && unit->public_service();
     c.overrides = site_.has_overrides() ? &site_.overrides() : nullptr;
     c.categories = o_.column_categories;
     c.checker = o_.content_checker;
@@ -164,6 +167,13 @@ class Crawl {
   absl::CivilDay as_of_day_;
   SiteAnalyzer analyzer_;
   std::string home_base_;
+  // The home page's meta-refresh / script redirect within the site (followed at most 3 times).
+  std::string home_redirect_;
+  int redirect_hops_ = 0;
+  bool redirect_home_pending_ = false;
+  void FetchPostPage(const PostPage& pp, int depth);
+  // Why the home page was not read (empty once it was): a site is assessed only on evidence.
+  std::string home_unread_ = "首页未能读取（抓取未完成）";
 
   // Pages are decoded, parsed and read (links, and the page understanding) on a pool of
   // threads while the engine thread fetches; each page's links come back to the engine thread
@@ -236,6 +246,17 @@ void Crawl::ReadOne(PageJob job) {
   common::DecodedText text = common::DecodeToUtf8(job.body, job.content_type);
   job.body.clear();
   job.body.shrink_to_fit();
+  // The answer of a list-paging endpoint (a bare <datastore> of records): its records are the
+  // page (Hanweb jpage's dataproxy.jsp).
+  {
+    absl::string_view head = absl::string_view(text.utf8).substr(0, 512);
+    if (absl::StrContains(absl::AsciiStrToLower(head), "<datastore") &&
+        !absl::StrContains(absl::AsciiStrToLower(head), "<html")) {
+      if (std::optional<std::string> html = DatastoreToHtml(text.utf8)) {
+        text.utf8 = absl::StrCat("<html><body>", *html, "</body></html>");
+      }
+    }
+  }
   // One parse: with page understanding on, the DOM gives the links too.
   common::HtmlDoc doc;
   common::PageLinks links;
@@ -251,6 +272,9 @@ void Crawl::ReadOne(PageJob job) {
   if (!links.base_href.empty()) {
     if (auto b = common::ResolveUrl(base, links.base_href); b.ok()) base = *b;
   }
+  std::vector<std::string> extra_links;
+  std::vector<PostPage> post_pages;
+  std::string redirect;
   if (o_.understand_pages && doc != nullptr) {
     PageContext pc;
     pc.url = base;
@@ -258,13 +282,17 @@ void Crawl::ReadOne(PageJob job) {
     pc.overrides = site_.has_overrides() ? &site_.overrides() : nullptr;
     PageFacts facts = AnalyzeDocument(doc.get(), pc);
     doc.reset();
+    extra_links = facts.extra_links;
+    post_pages = facts.post_pages;
+    redirect = facts.redirect;
     std::vector<common::ContentMatch> matches = analyzer_.CheckContent(facts);
     absl::MutexLock lock(&analyzer_mu_);
     analyzer_.AddPage(job.page_url, std::move(facts), std::move(matches));
   }
   engine_.Post([this, depth = job.depth, home = job.home,
                 charset = std::move(text.charset), source = std::move(text.source),
-                base = std::move(base), links = std::move(links)] {
+                base = std::move(base), links = std::move(links), extra_links = std::move(extra_links),
+                post_pages = std::move(post_pages), redirect = std::move(redirect)] {
     if (home) {
       ev_->mutable_home()->set_charset(charset);
       ev_->mutable_home()->set_charset_source(source);
@@ -272,6 +300,36 @@ void Crawl::ReadOne(PageJob job) {
     if (links.nofollow) return;
     common::UrlResolver resolver(base);
     for (const auto& l : links.links) OnLink(base, depth, l, resolver);
+    // Pages that only scripts link (pagination drawn by createPageHTML, records in a data
+    // island) are read like linked ones.
+    for (const std::string& u : extra_links) {
+      common::ExtractedLink l;
+      l.tag = common::LinkTag::kA;
+      l.href = u;
+      OnLink(base, depth, l, resolver);
+    }
+    for (const PostPage& pp : post_pages) FetchPostPage(pp, depth + 1);
+    // A home page that sends the browser on at once (meta refresh, script redirect) within
+    // the site: the page it sends to is the home page that is read.
+    if (home && !redirect.empty() && InScope(redirect) && redirect_hops_ < 3) {
+      ++redirect_hops_;
+      auto n = common::NormalizeUrl(redirect);
+      if (n.ok()) {
+        ev_->mutable_home()->set_final_url(*n);
+        home_base_ = *n;
+        home_redirect_ = *n;
+        if (!queued_pages_.contains(*n)) {
+          queued_pages_.insert(*n);
+          targets_[*n].anchor = true;
+          // Assessed only once the page it sends to is read.
+          home_unread_ = absl::StrCat("首页跳转目标未能读取（", *n, "）");
+          FetchPage(*n, depth, /*home=*/true);
+        } else {
+          // Already fetched or on its way as a plain link: read it as the home page.
+          redirect_home_pending_ = true;
+        }
+      }
+    }
   });
 }
 
@@ -285,6 +343,8 @@ void Crawl::StopPageThreads() {
   }
 }
 
+// ASSESSED only once the home page was read (2xx after same-site redirects, an HTML body);
+// otherwise NOT_ASSESSED with the reason (docs/crawler.md, "No verdict without evidence").
 common::v1::Observation Crawl::Run() {
   const absl::Time start = absl::Now();
   obs_.set_target(site_.name());
@@ -297,6 +357,8 @@ common::v1::Observation Crawl::Run() {
   if (!home.ok()) {
     hp->set_error(common::v1::FETCH_ERROR_OTHER);
     hp->set_error_detail(std::string(home.status().message()));
+    obs_.set_status(common::v1::TARGET_STATUS_NOT_ASSESSED);
+    obs_.set_not_assessed_reason(absl::StrCat("首页网址无效（", home.status().message(), "）"));
     return std::move(obs_);
   }
   home_url_ = *home;
@@ -386,6 +448,11 @@ common::v1::Observation Crawl::Run() {
     c->set_error(static_cast<common::v1::FetchError>(e));
     c->set_count(n);
   }
+  if (!home_unread_.empty()) {
+    // No verdict without evidence: what was (not) found is kept, but the site is not passed.
+    obs_.set_status(common::v1::TARGET_STATUS_NOT_ASSESSED);
+    obs_.set_not_assessed_reason(home_unread_);
+  }
   return std::move(obs_);
 }
 
@@ -402,6 +469,29 @@ void Crawl::FetchPage(const std::string& url, int depth, bool home) {
   req.url = url;
   if (home) req.max_attempts = o_.home_attempts;
   engine_.Submit(req, [this, url, depth, home](FetchResult r) { OnPage(url, depth, home, std::move(r)); });
+}
+
+void Crawl::FetchPostPage(const PostPage& pp, int depth) {
+  if (!InScope(pp.url) || queued_pages_.contains(pp.key)) return;
+  if (pages_submitted_ >= o_.max_pages || depth > o_.max_depth) {
+    ev_->set_urls_skipped_limit(ev_->urls_skipped_limit() + 1);
+    ev_->set_truncated(true);
+    return;
+  }
+  queued_pages_.insert(pp.key);
+  ++pages_submitted_;
+  max_depth_ = std::max(max_depth_, depth);
+  FetchRequest req;
+  req.url = pp.url;
+  req.method = common::FetchMethod::kPost;
+  req.post_body = pp.body;
+  engine_.Submit(req, [this, key = pp.key, depth](FetchResult r) {
+    Record(r);
+    if (r.error != common::v1::FETCH_ERROR_NONE || !IsHtml(r)) return;
+    ++pages_crawled_;
+    // Read under its key: the endpoint's URL is the same for every column.
+    ReadPage({key, depth, false, std::move(r.body), std::move(r.content_type)});
+  });
 }
 
 void Crawl::OnPage(const std::string& url, int depth, bool home, FetchResult r) {
@@ -423,13 +513,36 @@ void Crawl::OnPage(const std::string& url, int depth, bool home, FetchResult r) 
     *hp->mutable_fetch_time() =
         google::protobuf::util::TimeUtil::NanosecondsToTimestamp(absl::GetCurrentTimeNanos());
   }
-  if (r.error != common::v1::FETCH_ERROR_NONE || !IsHtml(r)) return;
+  if (r.error != common::v1::FETCH_ERROR_NONE || !IsHtml(r)) {
+    if (home) {
+      home_unread_ = r.error != common::v1::FETCH_ERROR_NONE
+                         ? absl::StrCat("首页无法读取（", common::FetchReason(r),
+                                        r.error_detail.empty() ? "" : "：", r.error_detail, "）")
+                         : absl::StrCat("首页不是网页（Content-Type: ", r.content_type, "）");
+    }
+    return;
+  }
   std::string base = r.final_url.empty() ? url : r.final_url;
   if (auto n = common::NormalizeUrl(base); n.ok()) base = *n;
-  if (!InScope(base)) return;  // redirected off the site
+  if (!InScope(base)) {  // redirected off the site
+    if (home) home_unread_ = absl::StrCat("首页跳转到站外（", base, "）");
+    return;
+  }
+  if (home && r.body.empty()) {
+    home_unread_ = "首页内容为空";
+    return;
+  }
   queued_pages_.insert(base);
   ++pages_crawled_;
-  if (home) home_base_ = base;
+  if (home) {
+    home_base_ = base;
+    home_unread_.clear();
+  }
+  if (!home && redirect_home_pending_ && url == home_redirect_) {
+    home_base_ = base;
+    home_unread_.clear();
+    home = true;  // read as the home page (charset evidence, further redirects)
+  }
   ReadPage({base, depth, home, std::move(r.body), std::move(r.content_type)});
 }
 

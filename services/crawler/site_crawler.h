@@ -80,10 +80,10 @@ class CrawlObserver {
 
 // Crawls `site` and returns its observation (status ASSESSED, findings, SiteEvidence). `as_of`
 // is the round's YYYY-MM-DD (for the calendar trap guard; may be empty). `fetch_observer`
-// receives every fetch (metrics). Never fails: a site whose home page does not open is
-// reported with the home fetch's error in the evidence.
+// receives every fetch (metrics). Never fails: a site whose home page was not read is
+// NOT_ASSESSED with the reason, the home fetch's error in the evidence (docs/crawler.md).
 // `unit` (may be null) is the site's unit: no 办事服务 is reported only for units with
-// public-service duties (null = assumed to have them).
+// public-service duties (null = unknown: not judged).
 common::v1::Observation CrawlSite(const common::v1::Site& site, const std::string& as_of,
                                   const CrawlOptions& options, LinkCache* cache,
                                   common::FetchObserver* fetch_observer,

@@ -1,8 +1,10 @@
 #include "services/crawler/site_crawler.h"
 
 #include <algorithm>
+#include <chrono>
 #include <functional>
 #include <string>
+#include <thread>
 #include <utility>
 #include <vector>
 
@@ -144,6 +146,85 @@ TEST(SiteCrawlerTest, CrawlsASiteWithPageUnderstandingOnPageThreads) {
     }
   }
   EXPECT_TRUE(notice_column);
+}
+
+// No verdict without evidence: a site whose home page was not read (every way it can fail) is
+// NOT_ASSESSED with the reason, never ASSESSED with no findings (which would pass it).
+TEST(SiteCrawlerTest, UnreadHomePageIsNotAssessedWithTheReason) {
+  const std::string big(64 << 10, 'x');
+  testing::LoopbackHttpServer server([&big](const std::string& path, const std::string& request) {
+    const bool head = absl::StartsWith(request, "HEAD ");
+    auto redirect = [head](const std::string& to) {
+      return testing::HttpResponse(302, "", "text/html", absl::StrCat("Location: ", to, "\r\n"), head);
+    };
+    if (path == "/ok/") {
+      return testing::HttpResponse(200, "<html><body><a href=\"/ok/a.html\">a</a></body></html>",
+                                   "text/html; charset=utf-8", "", head);
+    }
+    if (path == "/ok/a.html") return testing::HttpResponse(200, "<p>a</p>", "text/html", "", head);
+    // The other site's home page (every host name reaches this server).
+    if (path == "/") return testing::HttpResponse(200, "<p>elsewhere</p>", "text/html", "", head);
+    if (path == "/slow/") {
+      std::this_thread::sleep_for(std::chrono::seconds(3));
+      return testing::HttpResponse(200, "<p>late</p>", "text/html", "", head);
+    }
+    if (path == "/big/") return testing::HttpResponse(200, big, "text/html", "", head);
+    if (path == "/off/") return redirect("http://elsewhere.example.org/");
+    if (path == "/file/") return redirect("file:///etc/passwd");
+    if (path == "/loop/") return redirect("/loop/");
+    if (path == "/pdf/") return testing::HttpResponse(200, "%PDF-1.4", "application/pdf", "", head);
+    if (path == "/empty/") return testing::HttpResponse(200, "", "text/html", "", head);
+    if (path == "/reset/") return std::string("RESET");
+    if (path == "/error/") return testing::HttpResponse(500, "<p>error</p>", "text/html", "", head);
+    return testing::HttpResponse(404, "<p>not found</p>", "text/html", "", head);
+  });
+  CrawlOptions o;
+  o.engine.fetch.connect_to = server.address();
+  o.engine.fetch.timeout = absl::Seconds(1);  // only /slow/ waits: 3 s
+  o.engine.fetch.max_body_bytes = 4096;
+  o.home_attempts = 1;
+  o.check_external = false;
+  struct Case {
+    std::string path;
+    std::string reason;  // a part of the not-assessed reason; "" = assessed
+  };
+  const std::vector<Case> cases = {
+      {"/ok/", ""},
+      {"/missing/", "首页无法读取（http_404"},
+      {"/slow/", "首页无法读取（timeout"},
+      {"/big/", "首页无法读取（body_too_large"},
+      {"/off/", "首页跳转到站外（http://elsewhere.example.org/"},
+      {"/file/", "首页无法读取（"},
+      {"/loop/", "首页无法读取（"},
+      {"/pdf/", "首页不是网页（Content-Type: application/pdf"},
+      {"/empty/", "首页内容为空"},
+      {"/reset/", "首页无法读取（reset"},
+      {"/error/", "首页无法读取（http_500"},
+  };
+  for (const Case& c : cases) {
+    common::v1::Site s;
+    s.set_name("sites/test");
+    s.set_unit("units/test");
+    s.set_home_url(absl::StrCat("http://www.test.gov.cn", c.path));
+    common::v1::Observation obs = CrawlSite(s, "2020-06-30", o, nullptr, nullptr);
+    if (c.reason.empty()) {
+      EXPECT_EQ(obs.status(), common::v1::TARGET_STATUS_ASSESSED)
+          << c.path << ": " << obs.not_assessed_reason();
+      EXPECT_TRUE(obs.not_assessed_reason().empty()) << c.path;
+      continue;
+    }
+    EXPECT_EQ(obs.status(), common::v1::TARGET_STATUS_NOT_ASSESSED) << c.path;
+    EXPECT_TRUE(absl::StartsWith(obs.not_assessed_reason(), c.reason))
+        << c.path << ": reason \"" << obs.not_assessed_reason() << "\", want \"" << c.reason << "…\"";
+    EXPECT_EQ(obs.site().pages_crawled(), 0) << c.path;
+  }
+  // A home URL that does not parse is not assessed either.
+  common::v1::Site bad;
+  bad.set_name("sites/bad");
+  bad.set_home_url("htp:/x");
+  common::v1::Observation obs = CrawlSite(bad, "2020-06-30", o, nullptr, nullptr);
+  EXPECT_EQ(obs.status(), common::v1::TARGET_STATUS_NOT_ASSESSED);
+  EXPECT_TRUE(absl::StartsWith(obs.not_assessed_reason(), "首页网址无效（")) << obs.not_assessed_reason();
 }
 
 }  // namespace

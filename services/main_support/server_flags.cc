@@ -3,8 +3,10 @@
 #include "absl/flags/flag.h"
 #include "absl/flags/parse.h"
 #include "absl/flags/usage.h"
+#include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/time.h"
+#include "common/grpc/auth.h"
 #include "common/log/log.h"
 
 ABSL_FLAG(std::string, listen_address, "",
@@ -36,6 +38,14 @@ ABSL_FLAG(int, worker_threads, 4, "Queue worker threads (crawler, newmedia, data
 
 namespace govinspect::main_support {
 namespace {
+
+// Values that stand for "set me" in examples and templates. A service given one refuses to start:
+// a deployment with a placeholder token or password would run open to anyone who read the docs.
+bool IsPlaceholderSecret(const std::string& value) {
+  const std::string v = absl::AsciiStrToLower(value);
+  return v == "change-me" || v == "changeme" || v == "change_me" || v == "replace-me" ||
+         v == "placeholder" || v == "secret" || v == "password";
+}
 
 int DefaultPort(const std::string& name) {
   if (name == "coordinator") return 50051;
@@ -82,7 +92,20 @@ absl::StatusOr<CommonServerConfig> ReadCommonServerFlags(const std::string& name
   c.redis.password = absl::GetFlag(FLAGS_redis_password);
   c.redis.db = absl::GetFlag(FLAGS_redis_db);
   c.key_prefix = absl::GetFlag(FLAGS_key_prefix);
-  c.api_token = absl::GetFlag(FLAGS_api_token);
+  absl::StatusOr<std::string> token =
+      common::NormalizeApiToken(absl::GetFlag(FLAGS_api_token), "--api_token");
+  if (!token.ok()) return token.status();
+  c.api_token = *std::move(token);
+  if (IsPlaceholderSecret(c.api_token)) {
+    return absl::InvalidArgumentError(
+        "--api_token is a placeholder value: create the Secret govinspect-secrets with a real "
+        "token (docs/operations.md, \"Secrets\")");
+  }
+  if (IsPlaceholderSecret(c.redis.password)) {
+    return absl::InvalidArgumentError(
+        "--redis_password is a placeholder value: create the Secret govinspect-secrets with a "
+        "real password (docs/operations.md, \"Secrets\")");
+  }
   c.worker.redis = c.redis;
   c.worker.threads = absl::GetFlag(FLAGS_worker_threads);
   c.worker.queue.key_prefix = c.key_prefix;

@@ -1,5 +1,6 @@
 #include "services/newmedia/newmedia_server.h"
 
+#include <algorithm>
 #include <utility>
 
 #include "absl/strings/match.h"
@@ -173,8 +174,7 @@ absl::Status NewMediaServer::SearchOrphanUnits(const common::v1::TaskPayload& pa
           << "the unit's accounts could not be searched: " << obs.status();
       continue;
     }
-    auto conn = pool_->Borrow();
-    absl::Status s = MergeUnitObservation(*conn, options_.worker.queue.key_prefix, task.round, *obs);
+    absl::Status s = StoreUnitObservation(task.round, *obs);
     if (!s.ok()) {
       if (!last_delivery) return s;
       continue;
@@ -199,9 +199,7 @@ absl::StatusOr<common::v1::Observation> NewMediaServer::RunTask(
     return absl::UnavailableError(r.status.message());
   }
   if (r.unit.has_value()) {
-    auto conn = pool_->Borrow();
-    absl::Status s = MergeUnitObservation(*conn, options_.worker.queue.key_prefix, task.round,
-                                          *r.unit);
+    absl::Status s = StoreUnitObservation(task.round, *r.unit);
     if (!s.ok()) {
       GI_LOG_EVERY_N_SEC(WARNING, 5).With("unit", r.unit->target())
           << "cannot store the unit observation: " << s;
@@ -283,7 +281,25 @@ absl::Status NewMediaServer::BuildAndStart(const NewMediaServerOptions& options)
   return absl::OkStatus();
 }
 
+absl::Status NewMediaServer::StoreUnitObservation(const std::string& round,
+                                                  const common::v1::Observation& obs) {
+  const absl::Time retry_until = absl::Now() + options_.worker.result_retry;
+  absl::Status s;
+  for (absl::Duration backoff = absl::Milliseconds(100);; backoff = std::min(backoff * 2, absl::Seconds(2))) {
+    {
+      auto conn = pool_->Borrow();
+      s = MergeUnitObservation(*conn, options_.worker.queue.key_prefix, round, obs);
+    }
+    if (s.ok() || s.code() != absl::StatusCode::kUnavailable || stopping_.load() ||
+        absl::Now() + backoff > retry_until) {
+      return s;
+    }
+    absl::SleepFor(backoff);
+  }
+}
+
 void NewMediaServer::Shutdown() {
+  stopping_.store(true);
   if (runner_ != nullptr) runner_->Shutdown();
   if (worker_ != nullptr) worker_->Stop();
   if (executor_ != nullptr) executor_->Shutdown();

@@ -3,6 +3,7 @@
 
 #include <prometheus/counter.h>
 
+#include <atomic>
 #include <map>
 #include <memory>
 #include <string>
@@ -110,7 +111,13 @@ class NewMediaServer {
   absl::Status SearchOrphanUnits(const common::v1::TaskPayload& payload, const common::Task& task,
                                  bool last_delivery);
 
+  // Stores a unit observation part (MergeUnitObservation) with the queue worker's retry: a Redis
+  // that is restarting or failing over is tried again with backoff for worker.result_retry
+  // (docs/queue.md) instead of the task costing a whole lease; stops early on Shutdown().
+  absl::Status StoreUnitObservation(const std::string& round, const common::v1::Observation& obs);
+
   NewMediaServerOptions options_;
+  std::atomic<bool> stopping_{false};
   std::unique_ptr<common::ServerRunner> runner_;
   std::unique_ptr<AccountChecker> checker_;
   std::unique_ptr<CheckMetrics> metrics_;

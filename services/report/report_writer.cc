@@ -8,8 +8,10 @@
 #include <cstdio>
 #include <cstring>
 
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "common/status/status_macros.h"
+#include "common/files/file_names.h"
 #include "services/report/render_pdf.h"
 #include "services/report/render_text.h"
 #include "services/report/render_xlsx.h"
@@ -31,8 +33,6 @@ absl::StatusOr<int64_t> FileSize(const std::string& path) {
   }
   return static_cast<int64_t>(st.st_size);
 }
-
-std::string UnitId(const std::string& unit) { return unit.substr(unit.find('/') + 1); }
 
 }  // namespace
 
@@ -106,9 +106,11 @@ absl::StatusOr<std::vector<WrittenFile>> WriteReportFiles(const Notice& notice,
   }
   if (unit_sheets && !notice.sheets.empty()) {
     GOVINSPECT_RETURN_IF_ERROR(MakeDir(dir + "/units"));
+    int index = 0;
     for (const UnitSheet& s : notice.sheets) {
       const auto start = std::chrono::steady_clock::now();
-      WrittenFile w{Format::kPdf, absl::StrCat("units/", UnitId(s.unit), ".pdf"), 0, s.unit, 0};
+      WrittenFile w{Format::kPdf, absl::StrCat("units/", common::UnitSheetFileName(s.unit, ++index)), 0,
+                    s.unit, 0};
       const std::string path = absl::StrCat(dir, "/", w.file);
       GOVINSPECT_RETURN_IF_ERROR(WriteUnitSheetPdf(notice, s, path));
       GOVINSPECT_ASSIGN_OR_RETURN(w.size_bytes, FileSize(path));

@@ -35,7 +35,7 @@ if [[ $CHAOS_LONG == 1 ]]; then
   API_LATENCY_MS=150
   NEWMEDIA_THREADS=4
   KILL_GAP_S=(2 6)        # seconds between two kills: random in [min, max]
-  ROUND_TIMEOUT=1500      # seconds, per round
+  ROUND_TIMEOUT=3000      # seconds, per round, in all
 else
   PROFILE=${CHAOS_PROFILE:-tiny}
   MAX_KILLS=${CHAOS_KILLS:-6}
@@ -45,8 +45,11 @@ else
   API_LATENCY_MS=500
   NEWMEDIA_THREADS=2
   KILL_GAP_S=(1 3)
-  ROUND_TIMEOUT=150
+  ROUND_TIMEOUT=900       # an idle machine needs 25-60 s; a busy one several times that
 fi
+# A round gives up when it made no progress (state or finished tasks) for this long: a busy
+# machine makes rounds slower, never stuck. ROUND_TIMEOUT is only the outer bound.
+STALL_S=${CHAOS_STALL_S:-300}
 SCENARIOS=${CHAOS_SCENARIOS:-kill redis services}
 CHAOS_SEED=${CHAOS_SEED:-$(( $(date +%s) % 100000 ))}
 RANDOM=$CHAOS_SEED
@@ -203,9 +206,20 @@ start_round() {
   "$GOVINSPECT" --deadline 30s round start --as-of "$AS_OF" --id "$ROUND_ID" \
     >/dev/null 2>&1 || fail "round start $ROUND_ID"
   ROUND_DEADLINE=$(( $(date +%s) + ROUND_TIMEOUT ))
+  ROUND_LAST_PROGRESS=$(date +%s) ROUND_LAST_SEEN=""
 }
 
-past_deadline() { (( $(date +%s) >= ROUND_DEADLINE )); }
+# past_deadline: the round made no progress for STALL_S s, or ROUND_TIMEOUT is over. Progress is
+# judged on what the last poll saw.
+past_deadline() {
+  local now_s
+  now_s=$(date +%s)
+  if [[ "$ROUND_STATE $ROUND_FIN" != "$ROUND_LAST_SEEN" ]]; then
+    ROUND_LAST_SEEN="$ROUND_STATE $ROUND_FIN"
+    ROUND_LAST_PROGRESS=$now_s
+  fi
+  (( now_s >= ROUND_DEADLINE || now_s - ROUND_LAST_PROGRESS >= STALL_S ))
+}
 
 # wait_progress PERCENT: until PERCENT % of the tasks are finished (or all are, or the deadline).
 wait_progress() {
@@ -224,7 +238,9 @@ wait_terminal() {
     terminal && return 0
     sleep 0.5
   done
-  fail "round $ROUND_ID not finished after ${ROUND_TIMEOUT}s (state $ROUND_STATE, $ROUND_FIN/$ROUND_TOT)"
+  fail "round $ROUND_ID not finished: waited for DONE/FAILED/CANCELLED $(elapsed "$ROUND_T0") s" \
+    "(bounds: ${STALL_S} s without progress, ${ROUND_TIMEOUT} s in all); last state $ROUND_STATE," \
+    "$ROUND_FIN/$ROUND_TOT tasks finished; queues: $(stack_queue_state)"
 }
 
 rcli() { redis-cli -p "$REDIS_PORT" "$@"; }
@@ -251,6 +267,22 @@ print(int(run), int(stored))
 PY
 }
 
+# describe_service NAME: whether the stack's process of NAME still runs, how it ended, and which
+# process listens on its port (for the message of a failed call).
+describe_service() {
+  local name=$1 upper pid addr
+  upper=$(tr '[:lower:]' '[:upper:]' <<<"$name")
+  local p="${upper}_PID" a="${upper}_ADDR"
+  pid=${!p:-} addr=${!a:-}
+  if [[ -n $pid ]] && kill -0 "$pid" 2>/dev/null; then
+    echo -n "$name pid $pid runs ($(ps -o stat=,etime= -p "$pid" 2>/dev/null | xargs))"
+  else
+    echo -n "$name pid ${pid:-?} has exited"
+  fi
+  echo -n "; listening on ${addr##*:}: $(ss -ltnpH "sport = :${addr##*:}" 2>/dev/null | awk '{print $NF}' | xargs)"
+  echo -n "; its log ends: $(tail -n 2 "$STACK_DIR/$name.log" 2>/dev/null | tr '\n' ' ' | cut -c1-400)"
+}
+
 # collect DIR: the round, its scorecards and export, and the Redis facts checked below.
 collect() {
   local out=$1 q i
@@ -259,11 +291,11 @@ collect() {
   [[ $(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["state"])' "$out/round.json") == DONE ]] ||
     fail "round $ROUND_ID ended $(python3 -c 'import json,sys; r=json.load(open(sys.argv[1])); print(r["state"], r.get("error", ""))' "$out/round.json")"
   "$GOVINSPECT" --deadline 60s --output json scores list "rounds/$ROUND_ID" >"$out/scores.json" ||
-    fail "scores list $ROUND_ID"
+    fail "scores list $ROUND_ID: $(describe_service scoring)"
   "$GOVINSPECT" --deadline 60s round export "rounds/$ROUND_ID" -o "$out/export.json" >/dev/null ||
     fail "round export $ROUND_ID"
   "$GOVINSPECT" --deadline 60s report get "rounds/$ROUND_ID" --format json -o "$out/report.json" \
-    >/dev/null || fail "report get $ROUND_ID"
+    >/dev/null || fail "report get $ROUND_ID: $(describe_service report)"
   # Entries of tasks done twice (a lease ran out while the worker was slow or dead) are acked
   # by the later completion: wait (bounded) until the queues are drained.
   for (( i = 0; i < LEASE_S * 10 + 100; i++ )); do

@@ -48,6 +48,30 @@ for svc in CRAWLER NEWMEDIA DATAOPEN SCORING REPORT COORDINATOR; do
   wait "${!p}"
   rc=$?
   set -e
+  stack_forget_pid "${!p}"
   [[ $rc -eq 0 ]] || fail "$svc exited $rc on SIGTERM"
 done
+
+# A placeholder token or Redis password (the value of examples, "change-me") is refused at
+# start-up by every service, with the reason.
+for name in coordinator crawler newmedia dataopen scoring report; do
+  for flag in --api_token=change-me --redis_password=CHANGE-ME; do
+    set +e
+    timeout 60 "$BIN_DIR/services/$name/$name" --listen_address=127.0.0.1:0 \
+      --metrics_address=none --redis_address="$REDIS_ADDR" "$flag" 2>"$STACK_DIR/placeholder.log"
+    rc=$?
+    set -e
+    [[ $rc -eq 1 ]] || fail "$name $flag exited $rc, want 1 (refused at start-up)"
+    grep -q "placeholder value" "$STACK_DIR/placeholder.log" ||
+      fail "$name $flag: no reason given: $(tail -n 3 "$STACK_DIR/placeholder.log")"
+  done
+done
+
+# stack_stop signals only its own live children: a number of STACK_PIDS that now belongs to
+# another process (here: one this shell did not start) is left alone.
+stranger=$( (sleep 600 >/dev/null 2>&1 & echo $!) )
+STACK_PIDS+=("$stranger")
+stack_stop
+kill -0 "$stranger" 2>/dev/null || fail "stack_stop signalled a process that is not its child"
+kill "$stranger"
 echo "PASS"

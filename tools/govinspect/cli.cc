@@ -25,6 +25,7 @@
 #include "absl/strings/str_split.h"
 #include "absl/time/civil_time.h"
 #include "services/crawler/site_crawler.h"
+#include "common/files/file_names.h"
 #include "common/grpc/auth.h"
 #include "common/status/grpc_status.h"
 #include "tools/govinspect/format.h"
@@ -104,6 +105,8 @@ constexpr FlagSpec kFlags[] = {
     {"request-id", 0, true, false, false, "UUID",
      "idempotency key; reuse it to retry without creating a second round (default: generated)"},
     {"watch", 0, false, false, false, "", "continue as `round watch`"},
+    {"any-as-of", 0, false, false, false, "",
+     "accept an as-of before 2015-01-01 or after tomorrow (refused otherwise)"},
     {"file", 'o', true, false, false, "FILE",
      "output file (- for stdout); report units: a directory"},
     {"format", 0, true, false, false, "FORMAT", "report get: pdf, html, xlsx, md or json"},
@@ -115,6 +118,8 @@ constexpr FlagSpec kFlags[] = {
     {"connect-to", 0, true, false, false, "HOST:PORT",
      "site check --local: send every fetch to this address (the simulated province)"},
     {"local", 0, false, false, false, "", "site check: crawl in this process instead of the crawler"},
+    {"public-service", 0, false, false, false, "",
+     "site check --local: the site's unit has public-service duties (办事服务 is judged)"},
 };
 
 struct CommandSpec {
@@ -133,7 +138,7 @@ constexpr CommandSpec kCommands[] = {
      "site_overrides.csv)"},
     {"registry", "list", "units|sites|accounts|portals", 1, 1, "unit page-size page-token all",
      "list the registry (--unit filters sites and accounts)"},
-    {"round", "start", "", 0, 0, "!as-of ruleset id name unit kinds request-id watch",
+    {"round", "start", "", 0, 0, "!as-of ruleset id name unit kinds request-id watch any-as-of",
      "create a round"},
     {"round", "get", "ROUND", 1, 1, "", "show a round"},
     {"round", "list", "", 0, 0, "page-size page-token all", "list rounds, newest first"},
@@ -148,7 +153,7 @@ constexpr CommandSpec kCommands[] = {
      "list a round's scorecards with its 合格率 and 达标率"},
     {"scores", "show", "ROUND TARGET", 2, 2, "ruleset",
      "explain one target's scorecard: each rule, its points and evidence"},
-    {"site", "check", "URL", 1, 1, "as-of connect-to local",
+    {"site", "check", "URL", 1, 1, "as-of connect-to local public-service",
      "crawl one site now and print what was found (--local: in this process)"},
     {"report", "get", "ROUND", 1, 1, "!format !file",
      "download the round's 通报 (its newest finished report) in one format"},
@@ -673,7 +678,15 @@ absl::StatusOr<Invocation> ParseCommandLine(const std::vector<std::string>& args
     }
   }
   o.token = global("token");
+  const bool token_from_flag = !o.token.empty();
   if (o.token.empty()) o.token = from_env("GOVINSPECT_TOKEN");
+  // A token gRPC cannot send (a line break, a space, non-ASCII) would abort inside the library;
+  // it is refused here, without printing it.
+  if (!common::IsVisibleAsciiToken(o.token)) {
+    return UsageError(absl::StrCat(token_from_flag ? "--token" : "GOVINSPECT_TOKEN",
+                                   " 含有空格、换行、控制字符或非 ASCII 字符（令牌只能由可见 ASCII 字符组成；"
+                                   "令牌内容不予显示）"));
+  }
   int port = kDefaultPortBase;
   for (const char* service : kServiceNames) {
     std::string address = global(service);
@@ -1028,6 +1041,7 @@ Cli::Result Cli::RoundStart(const Invocation& inv) {
   round->set_as_of(as_of);
   round->set_ruleset(FlagValue(inv, "ruleset"));
   round->set_display_name(FlagValue(inv, "name"));
+  request.set_allow_any_as_of(BoolFlag(inv, "any-as-of", false));
   if (HasFlag(inv, "id")) {
     absl::StatusOr<std::string> name = ResourceName("rounds", FlagValue(inv, "id"));
     if (!name.ok()) return name.status();
@@ -1479,6 +1493,8 @@ Cli::Result Cli::SiteCheck(const Invocation& inv) {
   if (!connect_to.empty() && !local) {
     return UsageError("--connect-to needs --local (the crawler service uses its own --connect_to)");
   }
+  const bool public_service = BoolFlag(inv, "public-service", false);
+  if (public_service && !local) return UsageError("--public-service needs --local");
   crawler::v1::CheckSiteResponse response;
   if (local) {
     crawler::CrawlOptions o;
@@ -1489,7 +1505,12 @@ Cli::Result Cli::SiteCheck(const Invocation& inv) {
     site.set_name("sites/adhoc");
     site.set_home_url(url);
     crawler::MemoryLinkCache cache;
-    *response.mutable_observation() = crawler::CrawlSite(site, as_of, o, &cache, nullptr);
+    // Without a registry the unit's duties are unknown: 办事服务 is judged only when told.
+    common::v1::Unit unit;
+    unit.set_name("units/adhoc");
+    unit.set_public_service(public_service);
+    *response.mutable_observation() =
+        crawler::CrawlSite(site, as_of, o, &cache, nullptr, nullptr, public_service ? &unit : nullptr);
   } else {
     if (clients_->crawler() == nullptr) return absl::UnavailableError("no crawler client");
     crawler::v1::CheckSiteRequest request;
@@ -1882,13 +1903,15 @@ Cli::Result Cli::ReportUnits(const Invocation& inv) {
     return absl::UnknownError(absl::StrCat("cannot create ", dir, ": ", std::strerror(errno)));
   }
   nlohmann::ordered_json files = nlohmann::ordered_json::array();
+  int index = 0;
   for (const rv1::UnitSheet& sheet : report->unit_sheets()) {
     absl::StatusOr<std::string> data = DownloadReport(report->name(), rv1::REPORT_FORMAT_PDF, sheet.unit());
     if (!data.ok()) return data.status();
-    const std::string id = sheet.unit().substr(sheet.unit().find('/') + 1);
-    const std::string path = absl::StrCat(dir, "/", id, "-", sheet.display_name(), ".pdf");
+    // Named by the unit's id, never by its name (a name may hold '/', "..", NUL).
+    const std::string path = absl::StrCat(dir, "/", common::UnitSheetFileName(sheet.unit(), ++index));
     if (absl::Status s = WriteFileAtomically(path, *data); !s.ok()) return s;
-    files.push_back({{"unit", sheet.unit()}, {"file", path}, {"problems", sheet.problems()}});
+    files.push_back({{"unit", sheet.unit()}, {"name", sheet.display_name()}, {"file", path},
+                     {"problems", sheet.problems()}});
   }
   if (json()) {
     nlohmann::ordered_json j = {{"report", report->name()}, {"dir", dir}, {"files", files}};

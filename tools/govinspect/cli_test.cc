@@ -688,6 +688,25 @@ TEST_F(CliTest, UnauthenticatedExitsSixAndTokenIsSent) {
   EXPECT_EQ(LastAuth(), "Bearer wrong");
 }
 
+// A token gRPC cannot carry (CR/LF, a space, a tab, non-ASCII) is a usage error (exit 2) that
+// never shows the token; nothing is sent (it used to abort inside gRPC with exit 134).
+TEST_F(CliTest, TokenOutsideVisibleAsciiIsAUsageErrorThatNeverPrintsIt) {
+  SetRequiredToken("s3cret");
+  for (const std::string token : {"s3cret\r\nx-injected: 1", "s3cret\n", " s3cret", "s3c\tret",
+                                  "s3cret令牌"}) {
+    RunResult r = Run({"round", "cancel", "r1", "--token", token});
+    EXPECT_EQ(r.code, 2) << token;
+    EXPECT_THAT(r.err, HasSubstr("--token 含有空格、换行、控制字符或非 ASCII 字符"));
+    EXPECT_THAT(r.err, Not(HasSubstr("s3c"))) << "the token is printed: " << r.err;
+    EXPECT_THAT(r.out, Not(HasSubstr("s3c")));
+    r = Run({"round", "cancel", "r1"}, {{"GOVINSPECT_TOKEN", token}});
+    EXPECT_EQ(r.code, 2) << token;
+    EXPECT_THAT(r.err, HasSubstr("GOVINSPECT_TOKEN 含有"));
+    EXPECT_THAT(r.err, Not(HasSubstr("s3c")));
+  }
+  EXPECT_EQ(LastAuth(), "<none>") << "a call was sent";
+}
+
 TEST_F(CliTest, AddressesComeFromFlagsThenEnvThenDefaults) {
   absl::StatusOr<Invocation> inv =
       ParseCommandLine({"health", "--crawler", "10.0.0.1:1"},
