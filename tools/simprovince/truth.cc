@@ -336,6 +336,15 @@ json SiteTruth(const Province& p, const Site& s) {
       }
       if (sv.end >= as_of) continue;  // still running
       const Day due = AddMonths(sv.end, 1);
+      // Feedback is judged for the surveys of the year before the 监测时间点 only, the surveys
+      // that are counted (the seed notice: 1年内开展的调查征集活动); an older survey without
+      // feedback is no finding.
+      if (sv.start <= as_of - 365) {
+        if (sv.feedback < 0) {
+          trap(Finding("survey_feedback_missing", T, url, "", "", "", D(sv.end), "survey of an earlier year"));
+        }
+        continue;
+      }
       if (sv.feedback < 0) {
         if (due < as_of) {
           add(Finding("survey_feedback_missing", T, url, "", "", "", D(sv.end), absl::StrCat("end=", D(sv.end))));
