@@ -216,6 +216,18 @@ class Analyzer {
   void Run(xmlDoc* doc) {
     xmlNode* root = xmlDocGetRootElement(doc);
     if (root == nullptr) return;
+    // <base href> in the head: relative links resolve against it, as in a browser.
+    for (xmlNode* h = root->children; h != nullptr; h = h->next) {
+      if (!Is(h, "head")) continue;
+      for (xmlNode* b = h->children; b != nullptr; b = b->next) {
+        if (!Is(b, "base")) continue;
+        const std::string href = Attr(b, "href");
+        if (!href.empty()) {
+          if (auto r = resolver_.Resolve(href); r.ok()) resolver_ = common::UrlResolver(*r);
+        }
+        break;
+      }
+    }
     Walk(root, 0);
     AppendText(root, &out_->text, kMaxPageText);
     main_block_ = MainBlock(root);

@@ -604,7 +604,9 @@ void SiteAnalyzer::Surveys(common::v1::Observation* obs, common::v1::PageUnderst
       continue;
     }
     if (*end >= ctx_.as_of) continue;  // still running
-    if (!in_year_day(*end)) continue;   // closed before the year under inspection
+    // Only the surveys of the year before the 监测时间点 are judged (the seed notice: 1年内开展的
+    // 调查征集活动), as they are counted.
+    if (!start || !in_year_day(*start)) continue;
     const absl::CivilDay due = AddMonths(*end, 1);
     const PageFacts* fb = nullptr;
     std::string fb_url;
