@@ -349,9 +349,6 @@ TEST(PageAnalyzerTest, ArticleDateFromUrlAndProfileYearFromItsOwnText) {
   EXPECT_EQ(p.newest_year, 2018);
 }
 
-}  // namespace
-}  // namespace govinspect::crawler
-
 TEST(PageAnalyzerTest, BaseHrefResolvesRelativeLinks) {
   PageFacts f = Analyze(Page("<ul><li><a href=\"t20200618_1.html\">关于做好2020年防汛工作的通知</a><span>2020-06-18</span></li>"
                              "<li><a href=\"t20200502_2.html\">关于开展安全生产月活动的通知</a><span>2020-05-02</span></li></ul>",
@@ -360,3 +357,6 @@ TEST(PageAnalyzerTest, BaseHrefResolvesRelativeLinks) {
   ASSERT_EQ(f.items.size(), 2u);
   EXPECT_EQ(f.items[0].url, "http://www.zs.gov.cn/zwgk/tzgg/t20200618_1.html");
 }
+
+}  // namespace
+}  // namespace govinspect::crawler
