@@ -339,6 +339,7 @@ class Analyzer {
     }
     ListCandidate(e);
     Label(e);
+    Crumb(e);
   }
 
   void Meta(xmlNode* e) {
@@ -587,7 +588,14 @@ class Analyzer {
         if (li.date && out_->all_dated_items.size() < 500 && all_urls_.insert(li.url).second) {
           out_->all_dated_items.push_back(li);
         }
+        if (!li.date && Utf8Chars(Squeeze(li.title)) >= 6 && out_->undated_items.size() < 300 &&
+            undated_urls_.insert(li.url).second) {
+          out_->undated_items.push_back(li);
+        }
       }
+      // A side block's list (热点信息, 相关文章, a sidebar) is never the page's own list: on a
+      // column's last page it may hold more items than the column's one or two.
+      if (SideBlock(e)) continue;
       // Prefer the container with more dated items; then (undated lists) more titled items.
       // Equal counts: the later container (nested deeper, so tighter) wins.
       const bool better = dated > 0 ? dated >= best_dated_
@@ -653,6 +661,95 @@ class Analyzer {
       }
     }
     return false;
+  }
+
+  // A block beside the page's own content: an <aside>, an element whose class or id names a
+  // side bar (side, sidebar, aside …), or a list under a side heading (热点信息, 相关文章 …).
+  static bool SideBlock(xmlNode* e) {
+    int up = 0;
+    for (xmlNode* p = e; p != nullptr && p->type == XML_ELEMENT_NODE && up < 8; p = p->parent, ++up) {
+      if (Is(p, "aside")) return true;
+      const std::string cls = absl::AsciiStrToLower(Attr(p, "class") + " " + Attr(p, "id"));
+      for (absl::string_view t : absl::StrSplit(cls, absl::ByAnyChar(" _-"), absl::SkipEmpty())) {
+        if (t == "side" || t == "sidebar" || t == "aside" || t == "sider" || t == "sidenav" || t == "sidebox") {
+          return true;
+        }
+      }
+      if (up >= 2) continue;
+      // The heading just before the list (or before its parent).
+      for (xmlNode* s = p->prev; s != nullptr; s = s->prev) {
+        if (s->type != XML_ELEMENT_NODE) continue;
+        const std::string h = Squeeze(TextOf(s, 64));
+        if (!h.empty() && Utf8Chars(h) <= 10) {
+          for (absl::string_view w : {"热点", "热门", "推荐阅读", "排行", "相关文章", "相关信息", "相关链接", "友情链接"}) {
+            if (absl::StrContains(h, w)) return true;
+          }
+        }
+        break;
+      }
+    }
+    return false;
+  }
+
+  // The breadcrumb (当前位置：首页 > 栏目): an element whose class or id says so, or whose text
+  // opens with 位置; its last linked name other than the home page's is the page's own name.
+  void Crumb(xmlNode* e) {
+    if (crumb_seen_ || !(Is(e, "div") || Is(e, "p") || Is(e, "span") || Is(e, "td") || Is(e, "nav") ||
+                         Is(e, "ol") || Is(e, "ul") || Is(e, "li") || Is(e, "section"))) {
+      return;
+    }
+    const std::string cls = absl::AsciiStrToLower(Attr(e, "class") + " " + Attr(e, "id"));
+    bool crumb = false;
+    for (absl::string_view w : {"crumb", "position", "location", "weizhi", "dqwz", "curpos", "mianbao"}) {
+      if (absl::StrContains(cls, w)) crumb = true;
+    }
+    const std::string t = Squeeze(TextOf(e, 600));
+    if (t.empty() || Utf8Chars(t) > 120) return;
+    if (!crumb) {
+      // 当前位置, 您的位置, 您现在的位置, 您当前所在位置 … within the first characters.
+      const size_t p = t.find("位置");
+      crumb = p != std::string::npos && p <= 18;
+    }
+    if (!crumb) return;
+    std::string last;
+    int anchors = 0;
+    std::vector<xmlNode*> stack{e->children};
+    int guard = 0;
+    while (!stack.empty() && ++guard < 500) {
+      xmlNode* n = stack.back();
+      stack.pop_back();
+      // Depth first, in document order: the next sibling waits under the children.
+      if (n == nullptr) continue;
+      stack.push_back(n->next);
+      if (n->type != XML_ELEMENT_NODE) continue;
+      if (Is(n, "a")) {
+        const std::string href = Attr(n, "href");
+        const std::string text = Squeeze(TextOf(n, 128));
+        if (!text.empty() && !href.empty() && !common::IsNonLink(href)) {
+          last = text;
+          ++anchors;
+        }
+        continue;
+      }
+      stack.push_back(n->children);
+    }
+    if (anchors == 0) return;
+    crumb_seen_ = true;
+    // Words after the last link name the page itself (首页 > 互动交流 > 调查征集) unless they
+    // say it is an article (正文, 详情).
+    if (size_t p = t.rfind(last); p != std::string::npos) {
+      std::string rest = t.substr(p + last.size());
+      rest = absl::StrReplaceAll(rest, {{">", ""}, {"&gt;", ""}, {"»", ""}, {"＞", ""}, {"→", ""}, {"/", ""},
+                                        {"》", ""}, {"|", ""}});
+      rest = std::string(absl::StripAsciiWhitespace(rest));
+      if (!rest.empty() && Utf8Chars(rest) <= 16 && !absl::StrContains(rest, "正文") &&
+          !absl::StrContains(rest, "详情") && !absl::StrContains(rest, "内容") && !absl::StrContains(rest, "浏览")) {
+        out_->crumb_name = rest;
+        return;
+      }
+    }
+    if (last == "首页" || last == "网站首页" || last == "主页" || absl::EndsWith(last, "首页")) return;
+    if (Utf8Chars(last) <= 16) out_->crumb_name = last;
   }
 
   static bool ListClass(xmlNode* e) {
@@ -971,6 +1068,8 @@ class Analyzer {
   common::UrlResolver resolver_;
   std::string page_host_;
   std::set<std::string> all_urls_;
+  std::set<std::string> undated_urls_;
+  bool crumb_seen_ = false;
   int nodes_ = 0;
   int best_dated_ = 0;
   int best_titled_ = 0;

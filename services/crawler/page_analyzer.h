@@ -82,6 +82,12 @@ struct PageFacts {
   int dated_items = 0;
   // Every dated item of every list on the page (at most 500).
   std::vector<ListItem> all_dated_items;
+  // The titled items without a date of every list on the page (at most 300): their own pages
+  // date them (a home page whose blocks show no dates).
+  std::vector<ListItem> undated_items;
+  // What the page calls itself in its breadcrumb (当前位置：首页 > 互动交流 > 调查征集): the
+  // last linked name; "" without a breadcrumb or when it names only the home page.
+  std::string crumb_name;
   // "" or no_info_text / zero_items / empty_container.
   std::string blank;
   // Links whose text is short (column names, pagination words) and pagination targets.

@@ -67,9 +67,11 @@ std::string SurveyKey(const std::string& title) {
     size_t close = t.find("》", open);
     if (close != std::string::npos && close > open + 3) return t.substr(open + 3, close - open - 3);
   }
-  for (const char* w : {"意见采纳情况的反馈", "采纳情况的反馈", "意见采纳情况", "采纳情况", "结果反馈", "的反馈", "反馈",
-                        "征集结果", "调查结果", "公开征求意见", "征求意见", "意见征集", "网上调查", "问卷调查", "调查",
-                        "征集", "关于", "的", " ", "　", "“", "”", "\"", "（", "）", "(", ")"}) {
+  // The survey's own words first: 公开征求意见采纳情况的反馈 loses 公开征求意见, then 采纳情况的反馈.
+  for (const char* w : {"公开征求意见", "征求意见", "意见采纳情况的反馈", "采纳情况的反馈", "意见采纳情况", "采纳情况",
+                        "结果反馈", "的反馈", "反馈", "征集结果", "调查结果", "意见征集", "网上调查", "问卷调查",
+                        "调查", "征集", "的公告", "公告", "的通知", "关于", "的", " ", "　", "“", "”", "\"", "（",
+                        "）", "(", ")"}) {
     t = absl::StrReplaceAll(t, {{w, ""}});
   }
   return t;
@@ -231,7 +233,11 @@ void SiteAnalyzer::DiscoverColumns() {
       *source = "override";
       return *ov;
     }
-    std::string c = ctx_.categories->Classify(name);
+    // What the page calls itself (its breadcrumb) before the link's words: a navigation
+    // entry names a section (互动交流) and opens its first column (调查征集).
+    std::string c = "other";
+    if (!p.crumb_name.empty()) c = ctx_.categories->Classify(p.crumb_name);
+    if (c == "other") c = ctx_.categories->Classify(name);
     if (c == "other" && !p.meta_column_name.empty()) c = ctx_.categories->Classify(p.meta_column_name);
     *source = c == "other" ? "default" : "keyword";
     return c;
@@ -406,6 +412,16 @@ void SiteAnalyzer::Columns(common::v1::Observation* obs, common::v1::PageUnderst
     }
     source = "home";
   }
+  if (home != nullptr) {
+    // Blocks that show no dates: their items' own pages, when they were read, date them.
+    for (const ListItem& it : home->undated_items) {
+      const PageFacts* ip = Page(it.url);
+      if (ip == nullptr || !ip->publish_date) continue;
+      std::optional<absl::CivilDay> d = ItemDate(it);
+      if (d && *d <= ctx_.as_of && (!newest || *d > *newest)) newest = d;
+    }
+    if (newest) source = "home";
+  }
   if (!newest && home != nullptr) {
     // An undated home list: its items' own pages.
     for (const ListItem& it : home->items) {
@@ -564,6 +580,14 @@ void SiteAnalyzer::Surveys(common::v1::Observation* obs, common::v1::PageUnderst
   }
   ev->set_feedback_items(static_cast<int32_t>(feedback.size()));
   int in_year = 0, feedback_pages = 0, matched = 0;
+  // The ended surveys of the year whose feedback is judged.
+  struct Judged {
+    const ListItem* item;
+    const Column* col;
+    const PageFacts* page;
+    absl::CivilDay start, end;
+  };
+  std::vector<Judged> judged;
   for (const auto& [itp, col] : surveys) {
     const ListItem& it = *itp;
     const PageFacts* p = Page(it.url);
@@ -607,29 +631,51 @@ void SiteAnalyzer::Surveys(common::v1::Observation* obs, common::v1::PageUnderst
     // Only the surveys of the year before the 监测时间点 are judged (the seed notice: 1年内开展的
     // 调查征集活动), as they are counted.
     if (!start || !in_year_day(*start)) continue;
-    const absl::CivilDay due = AddMonths(*end, 1);
-    const PageFacts* fb = nullptr;
-    std::string fb_url;
-    for (const std::string& l : p->feedback_links) {
+    judged.push_back({itp, col, p, *start, *end});
+  }
+  // Each survey's feedback: the page it links as its result, else the earliest listed feedback
+  // with its subject published after it began and not taken by another survey — surveys in the
+  // order they ended, since the same subject is consulted on again year after year.
+  std::vector<size_t> order(judged.size());
+  for (size_t i = 0; i < order.size(); ++i) order[i] = i;
+  std::stable_sort(order.begin(), order.end(), [&](size_t a, size_t b) { return judged[a].end < judged[b].end; });
+  std::vector<const PageFacts*> fb_of(judged.size(), nullptr);
+  std::vector<std::string> fb_url_of(judged.size());
+  absl::flat_hash_set<std::string> taken_fb;
+  for (size_t i = 0; i < judged.size(); ++i) {
+    for (const std::string& l : judged[i].page->feedback_links) {
       const PageFacts* f = Page(l);
       if (f != nullptr && f->publish_date) {
-        fb = f;
-        fb_url = l;
+        fb_of[i] = f;
+        fb_url_of[i] = l;
+        taken_fb.insert(l);
         break;
       }
     }
-    if (fb == nullptr) {
-      const std::string key = SurveyKey(it.title);
-      for (const Feedback& f : feedback) {
-        if (key.size() >= 6 && f.page->publish_date &&
-            (absl::StrContains(f.key, key) || absl::StrContains(key, f.key))) {
-          fb = f.page;
-          fb_url = f.url;
-          ++matched;
-          break;
-        }
-      }
+  }
+  for (size_t i : order) {
+    if (fb_of[i] != nullptr) continue;
+    const std::string key = SurveyKey(judged[i].item->title);
+    if (key.size() < 6) continue;
+    const Feedback* best = nullptr;
+    for (const Feedback& f : feedback) {
+      if (!f.page->publish_date || *f.page->publish_date < judged[i].start || taken_fb.contains(f.url)) continue;
+      if (!absl::StrContains(f.key, key) && !absl::StrContains(key, f.key)) continue;
+      if (best == nullptr || *f.page->publish_date < *best->page->publish_date) best = &f;
     }
+    if (best != nullptr) {
+      fb_of[i] = best->page;
+      fb_url_of[i] = best->url;
+      taken_fb.insert(best->url);
+      ++matched;
+    }
+  }
+  for (size_t i = 0; i < judged.size(); ++i) {
+    const ListItem& it = *judged[i].item;
+    const Column* col = judged[i].col;
+    const absl::CivilDay end = judged[i].end;
+    const absl::CivilDay due = AddMonths(end, 1);
+    const PageFacts* fb = fb_of[i];
     if (fb == nullptr) {
       if (due < ctx_.as_of) {
         Add(obs, "survey_feedback_missing", it.url, col->url, "", Iso(end), absl::StrCat("end=", Iso(end)));
@@ -642,7 +688,7 @@ void SiteAnalyzer::Surveys(common::v1::Observation* obs, common::v1::PageUnderst
           absl::StrCat("end=", Iso(end), " feedback=", Iso(fb->publish_date)));
     }
     if (fb->document_date && *fb->publish_date < *fb->document_date) {
-      Add(obs, "survey_feedback_before_document", fb_url, it.url, "", Iso(fb->publish_date),
+      Add(obs, "survey_feedback_before_document", fb_url_of[i], it.url, "", Iso(fb->publish_date),
           absl::StrCat("document_date=", Iso(fb->document_date), " publish_date=", Iso(fb->publish_date)));
     }
   }

@@ -215,6 +215,89 @@ TEST_F(SiteAnalyzerTest, ContentChecksUseThePublishDate) {
   EXPECT_GT(understanding_.content_pages(), 0);
 }
 
+// A navigation entry that names a section (互动交流) and opens its first column: the column is
+// what its breadcrumb calls it (调查征集), not a message board.
+TEST_F(SiteAnalyzerTest, ColumnIsWhatItsBreadcrumbCallsIt) {
+  AddPage("/", Page("<div class=\"nav\"><a href=\"/ywdt/\">要闻动态</a><a href=\"/hdjl/\">互动交流</a></div>" +
+                    List({{"/ywdt/1.html", "2020-06-20"}})));
+  AddPage("/ywdt/", Page(List({{"/ywdt/1.html", "2020-06-20"}})));
+  AddPage("/hdjl/", Page("<div class=\"crumb\">当前位置：<a href=\"/\">首页</a> &gt; <a href=\"/hdjl/\">调查征集</a></div>" +
+                         List({{"/hdjl/1.html", "2020-05-01"}, {"/hdjl/2.html", "2020-03-01"}})));
+  Run();
+  bool survey = false;
+  for (const auto& c : understanding_.columns()) survey |= c.url() == absl::StrCat(kHost, "/hdjl/") && c.category() == "survey";
+  EXPECT_TRUE(survey);
+  EXPECT_EQ(understanding_.surveys().column_url(), absl::StrCat(kHost, "/hdjl/"));
+}
+
+// Feedback published as items of their own (…公开征求意见采纳情况的反馈) belongs to the survey of
+// the same subject it follows; the same subject consulted on twice gets each its own.
+TEST_F(SiteAnalyzerTest, FeedbackItemsMatchTheirSurveyBySubjectAndDate) {
+  AddPage("/", Page("<div class=\"nav\"><a href=\"/ywdt/\">要闻动态</a><a href=\"/dczj/\">调查征集</a></div>" +
+                    List({{"/ywdt/1.html", "2020-06-20"}})));
+  AddPage("/ywdt/", Page(List({{"/ywdt/1.html", "2020-06-20"}})));
+  auto row = [](const std::string& href, const std::string& title, const std::string& date) {
+    return absl::StrCat("<li><a href=\"", href, "\">", title, "</a><span>", date, "</span></li>");
+  };
+  AddPage("/dczj/", Page("<ul class=\"list\">" +
+                         row("/dczj/f2.html", "关于市某局垃圾分类管理办法公开征求意见采纳情况的反馈", "2020-05-20") +
+                         row("/dczj/s2.html", "关于市某局垃圾分类管理办法公开征求意见的公告", "2020-04-01") +
+                         row("/dczj/f1.html", "关于市某局垃圾分类管理办法公开征求意见采纳情况的反馈", "2019-12-20") +
+                         row("/dczj/s1.html", "关于市某局垃圾分类管理办法公开征求意见的公告", "2019-11-01") +
+                         row("/dczj/s3.html", "关于市某局公交线路优化公开征求意见的公告", "2019-10-01") + "</ul>"));
+  auto survey = [](const std::string& title, const std::string& period) {
+    return Page("<h1>" + title + "</h1><p>起止时间：" + period + "</p><p>征集状态：已结束</p>");
+  };
+  auto feedback = [](const std::string& title, const std::string& date) {
+    return Page("<h1>" + title + "</h1><p>发布日期：" + date + "</p><p>采纳情况如下。</p>");
+  };
+  AddPage("/dczj/s1.html", survey("关于市某局垃圾分类管理办法公开征求意见的公告", "2019年11月1日至2019年11月30日"));
+  AddPage("/dczj/s2.html", survey("关于市某局垃圾分类管理办法公开征求意见的公告", "2020年4月1日至2020年4月30日"));
+  AddPage("/dczj/s3.html", survey("关于市某局公交线路优化公开征求意见的公告", "2019年10月1日至2019年10月20日"));
+  AddPage("/dczj/f1.html", feedback("关于市某局垃圾分类管理办法公开征求意见采纳情况的反馈", "2019年12月20日"));
+  AddPage("/dczj/f2.html", feedback("关于市某局垃圾分类管理办法公开征求意见采纳情况的反馈", "2020年5月20日"));
+  auto f = Run();
+  ASSERT_EQ(f.count("survey_feedback_missing"), 1u);
+  EXPECT_EQ(f.find("survey_feedback_missing")->second.url(), absl::StrCat(kHost, "/dczj/s3.html"));
+  EXPECT_EQ(f.count("survey_feedback_late"), 0u);
+  EXPECT_EQ(understanding_.surveys().feedback_matched(), 2);
+}
+
+// A column's last page holds one item beside a side bar of eight: the side bar's links are not
+// the column's items.
+TEST_F(SiteAnalyzerTest, SideBarIsNotTheListOfAColumnsLastPage) {
+  AddPage("/", Page("<div class=\"nav\"><a href=\"/ywdt/\">要闻动态</a><a href=\"/bsfw/\">办事服务</a></div>" +
+                    List({{"/ywdt/1.html", "2020-06-20"}})));
+  std::string side = "<div class=\"side\"><h3>热点信息</h3><ul>";
+  for (int i = 1; i <= 8; ++i) side += absl::StrCat("<li><a href=\"/ywdt/", i, ".html\">市某局开展第", i, "次专项检查工作</a></li>");
+  side += "</ul></div>";
+  std::string guides;
+  for (int i = 1; i <= 4; ++i) guides += absl::StrCat("<li><a href=\"/bsfw/", i, ".html\">第", i, "项许可办事指南</a></li>");
+  AddPage("/ywdt/", Page(List({{"/ywdt/1.html", "2020-06-20"}})));
+  AddPage("/bsfw/", Page("<ul class=\"list\">" + guides + "</ul><div class=\"page\"><a href=\"/bsfw/p2.html\">下一页</a></div>" + side));
+  AddPage("/bsfw/p2.html", Page("<ul class=\"list\"><li><a href=\"/bsfw/5.html\">第5项许可办事指南</a></li></ul>" + side));
+  Run();
+  for (const auto& c : understanding_.columns()) {
+    if (c.url() == absl::StrCat(kHost, "/bsfw/")) {
+      // The first page's four (a lone undated link on the last page is not told from a stray one).
+      EXPECT_EQ(c.items(), 4) << "the side bar's links counted as items";
+    }
+  }
+}
+
+// The home page's blocks show no dates: the items' own pages date the home page.
+TEST_F(SiteAnalyzerTest, UndatedHomeBlocksAreDatedByTheirPages) {
+  std::string block = "<div class=\"block\"><h3>工作动态</h3><ul>";
+  for (int i = 1; i <= 3; ++i) block += absl::StrCat("<li><a href=\"/ywdt/", i, ".html\">市某局召开第", i, "次专题工作会议</a></li>");
+  block += "</ul></div><div class=\"block\"><h3>通知公告</h3>" + List({{"/tzgg/1.html", "2020-01-10"}}) + "</div>";
+  AddPage("/", Page("<div class=\"nav\"><a href=\"/ywdt/\">工作动态</a></div>" + block));
+  AddPage("/ywdt/", Page(List({{"/ywdt/1.html", "2020-06-26"}})));
+  AddPage("/ywdt/1.html", Page("<h1>市某局召开第1次专题工作会议</h1><p>发布日期：2020年6月26日</p><p>正文。</p>"));
+  auto f = Run();
+  EXPECT_EQ(f.count("home_not_updated"), 0u);
+  EXPECT_EQ(understanding_.home_newest_date(), "2020-06-26");
+}
+
 TEST_F(SiteAnalyzerTest, IrregularDomain) {
   SiteAnalysisContext c;
   c.home_url = "http://www.xqzf.com/";
