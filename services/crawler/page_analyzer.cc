@@ -532,9 +532,16 @@ class Analyzer {
     std::vector<common::FoundDate> d = common::FindDates(rest, ctx_.as_of);
     if (d.empty()) {
       d = common::FindDates(title, ctx_.as_of);
-      if (d.size() > 1) d.erase(d.begin(), d.end() - 1);
-      // A date inside the title counts only when the title ends with it (<a>title 2020-06-18</a>).
+      // A date inside the title counts only when the title ends with it (<a>title 2020-06-18</a>);
+      // the title is then the words before the dates (a period 2020-02-02 至 2020-03-01 too).
       if (!d.empty() && d.back().offset + d.back().length + 2 < title.size()) d.clear();
+      if (!d.empty()) {
+        size_t first = d.size() - 1;
+        while (first > 0 && d[first - 1].offset + d[first - 1].length + 8 >= d[first].offset) --first;
+        std::string head(absl::StripAsciiWhitespace(title.substr(0, d[first].offset)));
+        if (Utf8Chars(Squeeze(head)) >= 4) title = head;
+        if (d.size() > 1) d.erase(d.begin(), d.end() - 1);
+      }
     }
     if (!d.empty()) li->date_source = "list";
     if (d.empty()) {

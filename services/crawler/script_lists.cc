@@ -236,7 +236,27 @@ std::vector<std::string> CreatePageHtmlUrls(absl::string_view script, int max_pa
   if (args.empty()) args = CallArgs(script, "createPageHtml");
   std::vector<std::string> out;
   int pages = 0;
-  if (args.empty() || !absl::SimpleAtoi(args[0], &pages) || pages <= 1) return out;
+  if (args.empty()) return out;
+  // TRS writes the count as a literal or through a variable (var countPage = 6//共多少页).
+  if (!absl::SimpleAtoi(args[0], &pages) && !args[0].empty() &&
+      std::all_of(args[0].begin(), args[0].end(), IsIdentChar)) {
+    const std::string var = args[0];
+    for (size_t p = script.find(var); p != absl::string_view::npos; p = script.find(var, p + 1)) {
+      if ((p > 0 && IsIdentChar(script[p - 1])) ||
+          (p + var.size() < script.size() && IsIdentChar(script[p + var.size()]))) {
+        continue;
+      }
+      size_t q = p + var.size();
+      while (q < script.size() && (script[q] == ' ' || script[q] == '\t')) ++q;
+      if (q >= script.size() || script[q] != '=' || (q + 1 < script.size() && script[q + 1] == '=')) continue;
+      ++q;
+      while (q < script.size() && (script[q] == ' ' || script[q] == '\t' || script[q] == '"' || script[q] == '\'')) ++q;
+      size_t e = q;
+      while (e < script.size() && e - q < 6 && absl::ascii_isdigit(static_cast<unsigned char>(script[e]))) ++e;
+      if (e > q && absl::SimpleAtoi(script.substr(q, e - q), &pages)) break;
+    }
+  }
+  if (pages <= 1) return out;
   std::string name = args.size() > 2 && !args[2].empty() ? args[2] : "index";
   std::string ext = args.size() > 3 && !args[3].empty() ? args[3] : "html";
   for (char c : name + ext) {

@@ -74,6 +74,12 @@ TEST(ScriptListsTest, CreatePageHtml) {
                   .empty());
   EXPECT_TRUE(CreatePageHtmlUrls("createPageHTML(1, 0, \"index\", \"html\");", 100).empty());
   EXPECT_EQ(CreatePageHtmlUrls("createPageHTML(5000, 0, \"index\", \"html\");", 10).size(), 11u);
+  // The count through a variable, as TRS templates write it.
+  EXPECT_THAT(CreatePageHtmlUrls("var countPage = 3//共多少页\nvar currentPage = 0;\n"
+                                 "createPageHTML(countPage, currentPage, \"index\", \"html\");",
+                                 100),
+              ElementsAre("index.html", "index_1.html", "index_2.html"));
+  EXPECT_TRUE(CreatePageHtmlUrls("createPageHTML(countPage, 0, \"index\", \"html\");", 100).empty());
 }
 
 TEST(ScriptListsTest, ScriptRedirects) {

@@ -461,6 +461,12 @@ void SiteAnalyzer::Interaction(common::v1::Observation* obs, common::v1::PageUnd
       for (const ShortLink& l : home->short_links) {
         if (ctx_.categories->Classify(l.text) != "consult") continue;
         if (ctx_.in_scope(l.url) ? Page(l.url) == nullptr : ctx_.link_broken(l.url).value_or(false)) continue;
+        // A page of the site's own that its breadcrumb calls something else (互动交流 opening
+        // 调查征集) is no channel.
+        if (const PageFacts* lp = Page(l.url); lp != nullptr && !lp->crumb_name.empty()) {
+          const std::string c = ctx_.categories->Classify(lp->crumb_name);
+          if (c != "other" && c != "consult") continue;
+        }
         ev->set_external_channel_url(l.url);
         break;
       }
