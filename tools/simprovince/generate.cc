@@ -4,6 +4,7 @@
 #include <set>
 
 #include "absl/status/status.h"
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "tools/simprovince/calendar.h"
@@ -43,6 +44,7 @@ struct SitePlan {
   bool service_veto = false, no_service = false;
   // traps
   bool trap_masked = false, trap_abolished_old = false, trap_holiday = false, trap_bracket = false;
+  bool no_survey_column = false;
   // fault parameters forced by the tiny profile
   uint32_t forced_ppm = 0;
   int forced_fail_mode = -1;
@@ -83,6 +85,8 @@ class Generator {
   void FillSurveys(Site& s, const SitePlan& plan, Rng& rng);
   void FillService(Site& s, Column& c, const SitePlan& plan, Rng& rng, int count);
   void PlantContent(Site& s, const SitePlan& plan, Rng& rng);
+  void ChooseMarkup(Site& s, const Unit& u, const SitePlan& plan, int list_index);
+  void ChooseColumnMarkup(Site& s, Column& c, Rng& rng);
   std::string FakeArticlePath(Site& s, Rng& rng);
   void BuildAccounts();
   void BuildPortal();
@@ -316,6 +320,8 @@ SitePlan Generator::RandomSitePlan(Rng& rng, const Unit& u, bool gov) {
   p.survey_fb_missing = rng.Chance(R("survey_feedback_missing"));
   p.survey_fb_before_doc = rng.Chance(R("survey_feedback_before_document"));
   p.survey_open_after_end = rng.Chance(R("survey_open_after_end"));
+  p.no_survey_column = !gov && !p.survey_no_dates && !p.survey_fb_late && !p.survey_fb_missing &&
+                       !p.survey_fb_before_doc && !p.survey_open_after_end && rng.Chance(R("no_survey_column"));
   p.profile_stale = rng.Chance(R("profile_stale"));
   p.domain_irregular = !gov && rng.Chance(R("domain_irregular"));
   for (int i = 0; i < kFooterItems; ++i) {
@@ -380,6 +386,7 @@ SitePlan Generator::TinySitePlan(int index) {
       p.forced_ppm = 40000;
       p.forced_fail_mode = static_cast<int>(FailMode::kReset);
       p.no_service = true;
+      p.no_survey_column = true;
       p.broken_links = 1;
       p.stale_columns = 2;
       p.trap_bracket = p.trap_abolished_old = true;
@@ -423,15 +430,19 @@ void Generator::BuildColumns(Site& s, const Unit& u, const SitePlan& plan, Rng& 
     for (const ColSpec& c : kExtra) specs.push_back(c);
   }
   specs.push_back({Category::kProfile, u.kind == UnitKind::kTown ? "镇情概况" : (dept ? "机构概况" : "概况信息"), "gkxx"});
-  const bool service = u.public_service && !plan.no_service;
+  const bool service = u.public_service && !plan.no_service && !s.service_via_province;
   if (service) specs.push_back({Category::kService, "办事服务", "bsfw"});
-  const bool consult = !plan.no_consult && !s.consult_via_portal;
+  const bool consult = !plan.no_consult && !s.consult_via_portal && !s.consult_via_12345;
+  const bool consult_generic = rng.Chance(0.5);
   if (consult) {
-    specs.push_back({Category::kConsult, rng.Chance(0.5) ? "政务咨询" : "咨询投诉", "zxts"});
-    if (!plan.no_stats) specs.push_back({Category::kStats, "留言办理统计", "lytj"});
+    specs.push_back({Category::kConsult, !s.consult_name.empty() ? s.consult_name.c_str() : consult_generic ? "政务咨询" : "咨询投诉", "zxts"});
+    if (!plan.no_stats) specs.push_back({Category::kStats, "留言办理情况统计", "lytj"});
   }
-  specs.push_back({Category::kSurvey, rng.Chance(0.5) ? "调查征集" : "意见征集", "dczj"});
-  specs.push_back({Category::kFeedback, "征集结果反馈", "zjfk"});
+  const bool survey_name = rng.Chance(0.5);
+  if (!plan.no_survey_column) {
+    specs.push_back({Category::kSurvey, survey_name ? "调查征集" : "意见征集", "dczj"});
+    specs.push_back({Category::kFeedback, "征集结果反馈", "zjfk"});
+  }
 
   for (const ColSpec& spec : specs) {
     Column c;
@@ -439,6 +450,8 @@ void Generator::BuildColumns(Site& s, const Unit& u, const SitePlan& plan, Rng& 
     c.name = spec.name;
     c.slug = spec.slug;
     c.column_id = static_cast<uint32_t>(100 + s.columns.size() * 7 + rng.Below(5));
+    if (s.style == CmsStyle::kHanweb) c.column_id += 1229100000u + static_cast<uint32_t>(s.seed % 500) * 1000u;
+    if (s.style == CmsStyle::kEpoint) c.column_id += 6790000u + static_cast<uint32_t>(s.seed % 90) * 1000u;
     const bool gk = spec.cat >= Category::kNotice && spec.cat <= Category::kFinance;
     switch (spec.cat) {
       case Category::kNews: c.section = s.style == CmsStyle::kIntensive ? "xwzx" : "xwzx"; break;
@@ -451,27 +464,184 @@ void Generator::BuildColumns(Site& s, const Unit& u, const SitePlan& plan, Rng& 
       default: c.section = s.style == CmsStyle::kIntensive ? "zwgk" : "xxgk"; break;
     }
     (void)gk;
-    switch (s.style) {
-      case CmsStyle::kTrs:
-        c.layout = ListLayout::kUl;
-        c.date_format = DateFormat::kIso;
-        break;
-      case CmsStyle::kIntensive:
-        c.layout = ListLayout::kTable;
-        c.date_format = DateFormat::kChinese;
-        break;
-      case CmsStyle::kHashed:
-        c.layout = ListLayout::kDiv;
-        c.date_format = DateFormat::kBracketMonthDay;
-        break;
-      case CmsStyle::kJavaAction:
-        c.layout = rng.Chance(0.5) ? ListLayout::kDiv : ListLayout::kTable;
-        c.date_format = DateFormat::kSlash;
-        break;
-    }
-    if (rng.Chance(0.2)) c.layout = static_cast<ListLayout>(rng.Below(3));
-    if (rng.Chance(0.15)) c.date_format = rng.Chance(0.5) ? DateFormat::kIsoMinute : DateFormat::kIso;
+    ChooseColumnMarkup(s, c, rng);
     s.columns.push_back(std::move(c));
+  }
+  // Feedback listed inside the survey column: its articles live under the survey column's URLs.
+  const int sc = s.FindColumn(Category::kSurvey), fc = s.FindColumn(Category::kFeedback);
+  if (s.feedback_in_survey_column && sc >= 0 && fc >= 0) {
+    Column& f = s.columns[fc];
+    f.merged = true;
+    f.slug = s.columns[sc].slug;
+    f.column_id = s.columns[sc].column_id;
+  }
+}
+
+void Generator::ChooseColumnMarkup(Site& s, Column& c, Rng& rng) {
+  struct W {
+    DateFormat f;
+    int w;
+  };
+  std::vector<W> formats;
+  switch (s.style) {
+    case CmsStyle::kTrs:
+      c.layout = ListLayout::kUl;
+      formats = {{DateFormat::kIso, 50}, {DateFormat::kNone, 15}, {DateFormat::kIsoMinute, 10}, {DateFormat::kMonthDay, 10},
+                 {DateFormat::kBracketMonthDay, 5}, {DateFormat::kSlash, 5}, {DateFormat::kDot, 5}};
+      break;
+    case CmsStyle::kHanweb:
+      c.layout = ListLayout::kUl;
+      formats = {{DateFormat::kIso, 60}, {DateFormat::kNone, 15}, {DateFormat::kBracketMonthDay, 10}, {DateFormat::kDot, 10},
+                 {DateFormat::kMonthDay, 5}};
+      break;
+    case CmsStyle::kIntensive:
+      c.layout = ListLayout::kTable;
+      formats = {{DateFormat::kChinese, 40}, {DateFormat::kIso, 40}, {DateFormat::kNone, 20}};
+      break;
+    case CmsStyle::kHashed:
+      c.layout = ListLayout::kDiv;
+      formats = {{DateFormat::kBracketMonthDay, 60}, {DateFormat::kIso, 20}, {DateFormat::kNone, 20}};
+      break;
+    case CmsStyle::kJavaAction:
+      c.layout = rng.Chance(0.5) ? ListLayout::kDiv : ListLayout::kTable;
+      formats = {{DateFormat::kSlash, 60}, {DateFormat::kIso, 20}, {DateFormat::kNone, 20}};
+      break;
+    case CmsStyle::kEpoint:
+      c.layout = ListLayout::kUl;
+      formats = {{DateFormat::kIso, 50}, {DateFormat::kSlash, 15}, {DateFormat::kIsoMinute, 10}, {DateFormat::kNone, 15},
+                 {DateFormat::kBracketMonthDay, 10}};
+      break;
+    case CmsStyle::kPhpcms:
+    case CmsStyle::kDedecms:
+      c.layout = ListLayout::kUl;
+      formats = {{DateFormat::kIso, 50}, {DateFormat::kMonthDay, 20}, {DateFormat::kDot, 10}, {DateFormat::kNone, 20}};
+      break;
+    case CmsStyle::kLegacyTable:
+      c.layout = ListLayout::kNestedTable;
+      formats = {{DateFormat::kSlash, 25}, {DateFormat::kDot, 20}, {DateFormat::kIso, 25}, {DateFormat::kChinese, 10},
+                 {DateFormat::kBracketMonthDay, 10}, {DateFormat::kNone, 10}};
+      break;
+  }
+  if (s.style != CmsStyle::kHanweb && rng.Chance(0.15)) c.layout = static_cast<ListLayout>(rng.Below(4));
+  int total = 0;
+  for (const W& w : formats) total += w.w;
+  int x = static_cast<int>(rng.Below(static_cast<uint64_t>(total)));
+  for (const W& w : formats) {
+    if (x < w.w) {
+      c.date_format = w.f;
+      break;
+    }
+    x -= w.w;
+  }
+  const int place = static_cast<int>(rng.Below(100));
+  c.date_place = place < 70 ? DatePlace::kAfter : place < 85 ? DatePlace::kBefore : place < 95 ? DatePlace::kTitleAttr
+                                                                                               : DatePlace::kInAnchor;
+  c.script_pager_only = s.style == CmsStyle::kTrs && rng.Chance(0.5);
+}
+
+void Generator::ChooseMarkup(Site& s, const Unit& u, const SitePlan& plan, int list_index) {
+  Rng mk(Mix(s.seed, 0x6d61726b7570ULL));
+  const double home = mk.Unit();
+  s.home_kind = home < 0.14 ? HomeKind::kMetaRefresh : home < 0.22 ? HomeKind::kScriptRedirect
+                : home < 0.27 ? HomeKind::kRedirect302 : HomeKind::kDirect;
+  static const char* kHomes[] = {"/index_1.html", "/portal/index.html", "/zwgk/index.shtml", "/site/index.html"};
+  s.real_home_path = s.style == CmsStyle::kHanweb ? "/col/col1229000001/index.html" : kHomes[mk.Below(4)];
+  const double link = mk.Unit();
+  switch (s.style) {
+    case CmsStyle::kLegacyTable: s.link_style = link < 0.5 ? LinkStyle::kRelative : LinkStyle::kAbsolute; break;
+    case CmsStyle::kDedecms:
+      s.link_style = link < 0.4 ? LinkStyle::kRelative : link < 0.7 ? LinkStyle::kBaseHref : LinkStyle::kAbsolute;
+      break;
+    case CmsStyle::kPhpcms: s.link_style = link < 0.4 ? LinkStyle::kBaseHref : LinkStyle::kAbsolute; break;
+    case CmsStyle::kTrs:
+    case CmsStyle::kHashed: s.link_style = link < 0.25 ? LinkStyle::kRelative : LinkStyle::kAbsolute; break;
+    default: break;
+  }
+  const double ad = mk.Unit();
+  const bool url_dated = s.style == CmsStyle::kTrs || s.style == CmsStyle::kHanweb;
+  s.article_date = url_dated && ad < 0.15 ? ArticleDate::kUrlOnly : ad < 0.30 ? ArticleDate::kTextOnly
+                   : ad < 0.40 ? ArticleDate::kMetaOnly : ArticleDate::kMetaAndText;
+  s.nav_sections = mk.Chance(0.25);
+  s.catalogue_tree = mk.Chance(s.style == CmsStyle::kEpoint || s.style == CmsStyle::kJavaAction ? 0.5 : 0.15);
+  const double badge = mk.Unit(), jiucuo = mk.Unit();
+  s.badge_form = badge < 0.35 ? 0 : badge < 0.8 ? 1 : 2;
+  s.jiucuo_form = jiucuo < 0.3 ? 0 : jiucuo < 0.65 ? 1 : jiucuo < 0.85 ? 2 : 3;
+  s.sitemap_zhandian = mk.Chance(0.3);
+  const bool named_box = mk.Chance(0.3);
+  if (named_box) {
+    if (u.kind == UnitKind::kDepartment) {
+      s.consult_name = absl::EndsWith(u.name, "局") ? "局长信箱" : "主任信箱";
+    } else if (u.kind == UnitKind::kTown) {
+      s.consult_name = absl::StrContains(u.name, "街道") ? "街道主任信箱" : "镇长信箱";
+    } else {
+      s.consult_name = absl::EndsWith(u.name, "县人民政府") ? "县长信箱"
+                       : absl::EndsWith(u.name, "区人民政府") ? "区长信箱"
+                       : u.city == "广东" ? "省长信箱" : "市长信箱";
+    }
+  }
+  const bool via12345 = mk.Chance(0.08), complaint = mk.Chance(0.6), via_province = mk.Chance(0.15),
+             merged = mk.Chance(0.3);
+  s.consult_via_12345 = u.kind != UnitKind::kGovernment && !plan.no_consult && via12345;
+  s.complaint_mailbox_only = plan.no_consult && complaint;
+  s.service_via_province = u.public_service && !plan.no_service && plan.guides_incomplete == 0 && !plan.service_veto &&
+                           via_province;
+  s.feedback_in_survey_column = merged;
+  s.city_domain = u.parent >= 0 ? province_.units[u.parent].domain_base : u.domain_base;
+  if (Tiny()) {
+    s.home_kind = HomeKind::kDirect;
+    s.link_style = LinkStyle::kAbsolute;
+    s.article_date = ArticleDate::kMetaAndText;
+    s.nav_sections = s.catalogue_tree = s.sitemap_zhandian = false;
+    s.consult_name.clear();
+    s.consult_via_12345 = s.service_via_province = s.feedback_in_survey_column = false;
+    s.complaint_mailbox_only = plan.no_consult;
+    s.badge_form = s.jiucuo_form = 0;
+    switch (list_index) {
+      case 0:  // hanweb portal
+        s.home_kind = HomeKind::kScriptRedirect;
+        s.badge_form = 2;
+        s.jiucuo_form = 3;
+        s.article_date = ArticleDate::kUrlOnly;
+        s.feedback_in_survey_column = true;
+        s.consult_name = "市长信箱";
+        break;
+      case 1:  // trs
+        s.home_kind = HomeKind::kMetaRefresh;
+        s.real_home_path = "/index_1.html";
+        s.badge_form = 1;
+        s.jiucuo_form = 1;
+        s.article_date = ArticleDate::kTextOnly;
+        s.link_style = LinkStyle::kRelative;
+        break;
+      case 2:  // epoint
+        s.catalogue_tree = true;
+        s.jiucuo_form = 2;
+        s.badge_form = 1;
+        s.sitemap_zhandian = true;
+        s.consult_name = "局长信箱";
+        break;
+      case 3:  // intensive, healthy
+        s.badge_form = 1;
+        s.jiucuo_form = 1;
+        s.nav_sections = true;
+        s.consult_via_12345 = true;
+        s.service_via_province = true;
+        s.article_date = ArticleDate::kMetaOnly;
+        break;
+      case 4:  // legacy tables
+        s.link_style = LinkStyle::kRelative;
+        s.sitemap_zhandian = true;
+        break;
+      case 5:  // dedecms
+        s.home_kind = HomeKind::kRedirect302;
+        s.real_home_path = "/portal/index.html";
+        s.link_style = LinkStyle::kBaseHref;
+        s.consult_name = "镇长信箱";
+        s.badge_form = 2;
+        s.jiucuo_form = 1;
+        break;
+      default: break;
+    }
   }
 }
 
@@ -561,7 +731,7 @@ void Generator::FillUpdatingColumns(Site& s, const SitePlan& plan, Rng& rng, int
   for (int i : upd) {
     Column& col = s.columns[i];
     if (blank.count(i)) {
-      col.blank = static_cast<BlankKind>(1 + rng.Below(3));
+      col.blank = static_cast<BlankKind>(1 + rng.Below(5));
       continue;
     }
     int n = std::max(3, total_items * kWeight.at(col.category) / std::max(1, weight_sum));
@@ -918,6 +1088,9 @@ void Generator::PlantContent(Site& s, const SitePlan& plan, Rng& rng) {
       s.injections.push_back({InjectKind::kSensitiveWord, r->col, r->item, dict.sensitive_words[sw[k]], ""});
     }
   }
+  // Abolished names are written in their local form, with the place in front (中山市农业局).
+  const Unit& owner = province_.units[s.unit];
+  const std::string place = absl::StrCat(owner.city, owner.city == "广东" ? "省" : "市");
   std::vector<int> an(dict.abolished_names.size());
   for (size_t i = 0; i < an.size(); ++i) an[i] = static_cast<int>(i);
   rng.Shuffle(an);
@@ -925,7 +1098,7 @@ void Generator::PlantContent(Site& s, const SitePlan& plan, Rng& rng) {
   for (int k = 0; k < plan.abolished_names && an_next < an.size(); ++k) {
     const AbolishedName& name = dict.abolished_names[an[an_next++]];
     if (const Ref* r = pick([&](const Ref& x) { return x.date >= name.invalid_since + 3; })) {
-      s.injections.push_back({InjectKind::kAbolishedName, r->col, r->item, name.old_name, ""});
+      s.injections.push_back({InjectKind::kAbolishedName, r->col, r->item, name.old_name, "", place});
     }
   }
   if (plan.trap_abolished_old && an_next < an.size()) {
@@ -945,7 +1118,7 @@ void Generator::PlantContent(Site& s, const SitePlan& plan, Rng& rng) {
         used.insert({r->col, r->item});
       }
     }
-    if (r != nullptr) s.injections.push_back({InjectKind::kAbolishedNameTrap, r->col, r->item, name.old_name, ""});
+    if (r != nullptr) s.injections.push_back({InjectKind::kAbolishedNameTrap, r->col, r->item, name.old_name, "", place});
   }
   // Privacy: a published list (a notice or personnel article) with full numbers.
   const Unit& u = province_.units[s.unit];
@@ -1019,7 +1192,7 @@ void Generator::BuildSite(int unit_index, int list_index) {
               !plan.survey_fb_late && !plan.survey_fb_missing && !plan.survey_fb_before_doc &&
               !plan.survey_open_after_end && !plan.profile_stale && !plan.domain_irregular &&
               plan.footer_missing == 0 && !plan.no_search && !plan.no_viewport && plan.guides_incomplete == 0 &&
-              !plan.service_veto && !plan.no_service;
+              !plan.service_veto && !plan.no_service && !plan.no_survey_column;
   // Host names.
   if (u.kind == UnitKind::kDepartment) {
     std::string label = u.id.substr(u.id.find('-') + 1);
@@ -1037,12 +1210,39 @@ void Generator::BuildSite(int unit_index, int list_index) {
     s.domain_irregular = true;
   }
   s.site_code = absl::StrFormat("%s%06d", u.division, 1 + list_index);
-  s.style = static_cast<CmsStyle>(rng.Below(4));
-  if (Tiny()) s.style = static_cast<CmsStyle>(list_index % 4);
-  double gbk = s.style == CmsStyle::kHashed ? 0.6 : s.style == CmsStyle::kTrs ? 0.2 : 0.05;
+  {
+    // CMS styles in the proportions seen across Guangdong's government sites (percent).
+    static const std::pair<CmsStyle, int> kStyleWeights[] = {
+        {CmsStyle::kTrs, 20},    {CmsStyle::kHanweb, 15},   {CmsStyle::kIntensive, 20},
+        {CmsStyle::kEpoint, 8},  {CmsStyle::kJavaAction, 5}, {CmsStyle::kPhpcms, 5},
+        {CmsStyle::kDedecms, 5}, {CmsStyle::kLegacyTable, 12}, {CmsStyle::kHashed, 10}};
+    int x = static_cast<int>(rng.Below(100));
+    for (const auto& [st, w] : kStyleWeights) {
+      if (x < w) {
+        s.style = st;
+        break;
+      }
+      x -= w;
+    }
+  }
+  // tiny: one site per family.
+  static const CmsStyle kTinyStyles[] = {CmsStyle::kHanweb, CmsStyle::kTrs, CmsStyle::kEpoint,
+                                         CmsStyle::kIntensive, CmsStyle::kLegacyTable, CmsStyle::kDedecms};
+  if (Tiny()) s.style = kTinyStyles[list_index % 6];
+  double gbk = 0.05;
+  switch (s.style) {
+    case CmsStyle::kHashed: gbk = 0.6; break;
+    case CmsStyle::kLegacyTable: gbk = 0.7; break;
+    case CmsStyle::kDedecms: gbk = 0.5; break;
+    case CmsStyle::kTrs: gbk = 0.2; break;
+    case CmsStyle::kPhpcms: gbk = 0.3; break;
+    case CmsStyle::kHanweb: gbk = 0.0; break;
+    default: break;
+  }
   if (rng.Chance(gbk)) s.charset = static_cast<Charset>(1 + rng.Below(3));
-  if (Tiny()) s.charset = list_index == 2 ? Charset::kGbkHeaderOnly : list_index == 3 ? Charset::kGbkMetaOnly
+  if (Tiny()) s.charset = list_index == 2 ? Charset::kGbkHeaderOnly : list_index == 4 ? Charset::kGbkMetaOnly
                           : list_index == 5 ? Charset::kGb18030Both : Charset::kUtf8;
+  ChooseMarkup(s, u, plan, list_index);
   s.nav_only_home = u.kind == UnitKind::kDepartment && rng.Chance(0.3);
   if (Tiny()) s.nav_only_home = list_index == 3;
   s.has_search = !plan.no_search;
@@ -1060,7 +1260,7 @@ void Generator::BuildSite(int unit_index, int list_index) {
     if (plan.forced_fail_mode >= 0) s.fail_mode = static_cast<FailMode>(plan.forced_fail_mode);
   }
   // Departments without a board of their own may send users to the city portal's board.
-  if (u.kind == UnitKind::kDepartment && !plan.no_consult && gov_site_of_unit_[unit_index] >= 0 &&
+  if (u.kind == UnitKind::kDepartment && !plan.no_consult && !s.consult_via_12345 && gov_site_of_unit_[unit_index] >= 0 &&
       rng.Chance(Tiny() ? 0.0 : 0.25)) {
     s.consult_via_portal = true;
     s.consult_portal_site = gov_site_of_unit_[unit_index];
@@ -1071,6 +1271,18 @@ void Generator::BuildSite(int unit_index, int list_index) {
   next_id_.back() = static_cast<uint32_t>(site.style == CmsStyle::kIntensive ? rng.Range(1000000, 8000000)
                                                                              : rng.Range(100000, 800000));
   BuildColumns(site, u, plan, rng);
+  if (Tiny()) {
+    // Every list form at least once: undated policy lists, dates before the title or only in
+    // the title attribute, TRS columns paginated only by createPageHTML().
+    for (Column& c : site.columns) {
+      if (c.category == Category::kPolicy) c.date_format = DateFormat::kNone;
+      if (c.category == Category::kNotice) c.date_place = list_index % 2 ? DatePlace::kBefore : DatePlace::kTitleAttr;
+      if (c.category == Category::kInterpretation) c.date_place = DatePlace::kInAnchor;
+      if (c.category == Category::kNews && list_index == 4) c.date_format = DateFormat::kMonthDay;
+      if (c.category == Category::kNews && list_index == 2) c.date_format = DateFormat::kDot;
+      c.script_pager_only = site.style == CmsStyle::kTrs && (c.category == Category::kNews || c.category == Category::kPolicy);
+    }
+  }
   if (plan.forced_ppm == 1000000) {
     // Completely down: keep it otherwise ordinary.
   }

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cstdlib>
+#include <map>
 #include <set>
 
 #include "absl/strings/match.h"
@@ -81,8 +82,19 @@ TEST(GenerateTest, ProfilesHaveTheirSizes) {
     styles.insert(static_cast<int>(s.style));
     charsets.insert(static_cast<int>(s.charset));
   }
-  EXPECT_EQ(styles.size(), 4u);
+  EXPECT_EQ(styles.size(), static_cast<size_t>(kCmsStyles));
   EXPECT_EQ(charsets.size(), 4u);
+  // Every family in realistic proportions: none below 8 % or above 40 % of the sites.
+  for (const Profile pr : {Profile::kCity, Profile::kProvince}) {
+    Province pv = pr == Profile::kCity ? city : prov;
+    std::map<std::string, int> fam;
+    for (const Site& s : pv.sites) ++fam[CmsFamilyId(s.style)];
+    EXPECT_EQ(fam.size(), 6u) << ProfileName(pr);
+    for (const auto& [f, n] : fam) {
+      EXPECT_GE(n, static_cast<int>(pv.sites.size() * 8 / 100)) << ProfileName(pr) << " " << f;
+      EXPECT_LE(n, static_cast<int>(pv.sites.size() * 40 / 100)) << ProfileName(pr) << " " << f;
+    }
+  }
 }
 
 TEST(GenerateTest, TinyHasEveryFindingKindAndEveryTrap) {

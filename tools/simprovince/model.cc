@@ -1,5 +1,7 @@
 #include "tools/simprovince/model.h"
 
+#include <algorithm>
+
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "tools/simprovince/rng.h"
@@ -46,12 +48,67 @@ Day StaleThreshold(Category c, Day as_of) {
   }
 }
 
+const char* DateFormatId(DateFormat f) {
+  switch (f) {
+    case DateFormat::kIso: return "iso";
+    case DateFormat::kChinese: return "chinese";
+    case DateFormat::kBracketMonthDay: return "bracket_month_day";
+    case DateFormat::kSlash: return "slash";
+    case DateFormat::kIsoMinute: return "iso_minute";
+    case DateFormat::kDot: return "dot";
+    case DateFormat::kMonthDay: return "month_day";
+    case DateFormat::kNone: return "undated";
+  }
+  return "?";
+}
+
+const char* DatePlaceId(DatePlace p) {
+  switch (p) {
+    case DatePlace::kAfter: return "after";
+    case DatePlace::kBefore: return "before";
+    case DatePlace::kTitleAttr: return "title_attribute";
+    case DatePlace::kInAnchor: return "in_anchor";
+  }
+  return "?";
+}
+
+const char* HomeKindId(HomeKind k) {
+  switch (k) {
+    case HomeKind::kDirect: return "direct";
+    case HomeKind::kMetaRefresh: return "meta_refresh";
+    case HomeKind::kScriptRedirect: return "script_redirect";
+    case HomeKind::kRedirect302: return "redirect_302";
+  }
+  return "?";
+}
+
+const char* LinkStyleId(LinkStyle l) {
+  switch (l) {
+    case LinkStyle::kAbsolute: return "absolute";
+    case LinkStyle::kRelative: return "relative";
+    case LinkStyle::kBaseHref: return "base_href";
+  }
+  return "?";
+}
+
+const char* ArticleDateId(ArticleDate a) {
+  switch (a) {
+    case ArticleDate::kMetaAndText: return "meta_and_text";
+    case ArticleDate::kTextOnly: return "text_only";
+    case ArticleDate::kMetaOnly: return "meta_only";
+    case ArticleDate::kUrlOnly: return "url_only";
+  }
+  return "?";
+}
+
 const char* BlankKindId(BlankKind b) {
   switch (b) {
     case BlankKind::kNone: return "none";
     case BlankKind::kNoInfoText: return "no_info_text";
     case BlankKind::kZeroItems: return "zero_items";
     case BlankKind::kEmptyContainer: return "empty_container";
+    case BlankKind::kNoDataText: return "no_data_text";
+    case BlankKind::kNotFoundText: return "not_found_text";
   }
   return "?";
 }
@@ -62,6 +119,26 @@ const char* CmsStyleId(CmsStyle s) {
     case CmsStyle::kIntensive: return "intensive";
     case CmsStyle::kHashed: return "hashed";
     case CmsStyle::kJavaAction: return "java_action";
+    case CmsStyle::kHanweb: return "hanweb";
+    case CmsStyle::kEpoint: return "epoint";
+    case CmsStyle::kPhpcms: return "phpcms";
+    case CmsStyle::kDedecms: return "dedecms";
+    case CmsStyle::kLegacyTable: return "legacy_table";
+  }
+  return "?";
+}
+
+const char* CmsFamilyId(CmsStyle s) {
+  switch (s) {
+    case CmsStyle::kTrs:
+    case CmsStyle::kHashed: return "trs";
+    case CmsStyle::kHanweb: return "hanweb";
+    case CmsStyle::kIntensive: return "intensive";
+    case CmsStyle::kEpoint:
+    case CmsStyle::kJavaAction: return "epoint";
+    case CmsStyle::kPhpcms:
+    case CmsStyle::kDedecms: return "phpcms";
+    case CmsStyle::kLegacyTable: return "legacy_table";
   }
   return "?";
 }
@@ -168,6 +245,7 @@ std::map<std::string, double> DefaultRates() {
       {"survey_feedback_missing", 0.08},
       {"survey_feedback_before_document", 0.03},
       {"survey_open_after_end", 0.03},
+      {"no_survey_column", 0.08},
       {"profile_stale", 0.15},
       {"domain_irregular", 0.03},
       {"footer_missing", 0.05},  // per footer item
@@ -255,14 +333,47 @@ int ItemsPerListPage(const Site& s, int) {
     case CmsStyle::kIntensive: return 20;
     case CmsStyle::kHashed: return 15;
     case CmsStyle::kJavaAction: return 25;
+    case CmsStyle::kHanweb: return 15;
+    case CmsStyle::kEpoint: return 15;
+    case CmsStyle::kPhpcms: return 20;
+    case CmsStyle::kDedecms: return 20;
+    case CmsStyle::kLegacyTable: return 20;
   }
   return 20;
 }
 
-int ListPageCount(const Site& s, int column) {
+bool ListPageHasHtml(const Site& s, int page) { return page == 0 || s.style != CmsStyle::kHanweb; }
+
+std::string CanonicalPathQuery(const std::string& pq) {
+  size_t q = pq.find('?');
+  if (q == std::string::npos) return pq;
+  std::vector<std::string> params;
+  size_t start = q + 1;
+  while (start <= pq.size()) {
+    size_t amp = pq.find('&', start);
+    if (amp == std::string::npos) amp = pq.size();
+    if (amp > start) params.push_back(pq.substr(start, amp - start));
+    start = amp + 1;
+  }
+  std::sort(params.begin(), params.end());
+  std::string out = pq.substr(0, q + 1);
+  for (size_t i = 0; i < params.size(); ++i) absl::StrAppend(&out, i ? "&" : "", params[i]);
+  return out;
+}
+
+int ListEntryCount(const Site& s, int column) {
   const Column& c = s.columns[column];
-  int per = ItemsPerListPage(s, column);
   int n = static_cast<int>(c.items.size());
+  if (c.category == Category::kSurvey && s.feedback_in_survey_column) {
+    int fc = s.FindColumn(Category::kFeedback);
+    if (fc >= 0) n += static_cast<int>(s.columns[fc].items.size());
+  }
+  return n;
+}
+
+int ListPageCount(const Site& s, int column) {
+  int per = ItemsPerListPage(s, column);
+  int n = ListEntryCount(s, column);
   return n == 0 ? 1 : (n + per - 1) / per;
 }
 
@@ -281,6 +392,23 @@ std::string ListPath(const Site& s, int column, int page) {
     case CmsStyle::kJavaAction:
       return page == 0 ? absl::StrCat("/News_list.action?catid=", c.column_id)
                        : absl::StrCat("/News_list.action?catid=", c.column_id, "&pageNum=", page + 1);
+    case CmsStyle::kHanweb:
+      // Pages after the first: the data proxy's records (a POST in a browser).
+      return page == 0 ? absl::StrCat("/col/col", c.column_id, "/index.html")
+                       : absl::StrCat(kHanwebDataproxyPath, "?startrecord=", page * 15 + 1, "&endrecord=", (page + 1) * 15,
+                                      "&perpage=15&columnid=", c.column_id);
+    case CmsStyle::kEpoint:
+      return page == 0 ? absl::StrCat("/content/column/", c.column_id)
+                       : absl::StrCat("/content/column/", c.column_id, "?pageIndex=", page + 1);
+    case CmsStyle::kPhpcms:
+      return page == 0 ? absl::StrCat("/index.php?m=content&c=index&a=lists&catid=", c.column_id)
+                       : absl::StrCat("/index.php?m=content&c=index&a=lists&catid=", c.column_id, "&page=", page + 1);
+    case CmsStyle::kDedecms:
+      return page == 0 ? absl::StrCat("/a/", c.slug, "/")
+                       : absl::StrCat("/a/", c.slug, "/list_", c.column_id, "_", page + 1, ".html");
+    case CmsStyle::kLegacyTable:
+      return page == 0 ? absl::StrCat("/Article/ShowClass.asp?ClassID=", c.column_id)
+                       : absl::StrCat("/Article/ShowClass.asp?ClassID=", c.column_id, "&page=", page + 1);
   }
   return "/";
 }
@@ -306,6 +434,15 @@ std::string ArticlePathFor(const Site& s, int column, const Item& it) {
       return absl::StrCat(IsOpenGovCategory(c.category) ? "/News_showGkmlNews.action?messagekey="
                                                         : "/News_showNews.action?messagekey=",
                           it.id);
+    case CmsStyle::kHanweb: {
+      Ymd y = YmdFromDay(it.date);
+      return absl::StrCat("/art/", y.year, "/", y.month, "/", y.day, "/art_", c.column_id, "_", it.id, ".html");
+    }
+    case CmsStyle::kEpoint: return absl::StrCat("/content/post/", it.id, ".shtml");
+    case CmsStyle::kPhpcms:
+      return absl::StrCat("/index.php?m=content&c=index&a=show&catid=", c.column_id, "&id=", it.id);
+    case CmsStyle::kDedecms: return absl::StrCat("/a/", c.slug, "/", FormatCompact(it.date), "/", it.id, ".html");
+    case CmsStyle::kLegacyTable: return absl::StrCat("/Article/ShowArticle.asp?ArticleID=", it.id);
   }
   return "/";
 }
@@ -327,6 +464,12 @@ std::string ImagePathFor(const Site& s, int column, const Item& it, int n) {
                           ".jpg");
     case CmsStyle::kJavaAction:
       return absl::StrCat("/upload/images/", YmdFromDay(it.date).year, "/", it.id, "_", n, ".jpg");
+    case CmsStyle::kHanweb: return absl::StrCat("/picture/0/", Hex(Mix(s.seed, it.id, 7), 24), n, ".jpg");
+    case CmsStyle::kEpoint: return absl::StrCat("/upload/", FormatYearMonth(it.date), "/", it.id, "_", n, ".jpg");
+    case CmsStyle::kPhpcms:
+      return absl::StrCat("/uploadfile/", YmdFromDay(it.date).year, "/", FormatCompact(it.date).substr(4), "/", it.id, n, ".jpg");
+    case CmsStyle::kDedecms: return absl::StrCat("/uploads/allimg/", FormatCompact(it.date).substr(2), "/", it.id, "-", n, ".jpg");
+    case CmsStyle::kLegacyTable: return absl::StrCat("/UploadFiles/", FormatYearMonth(it.date), "/", it.id, n, ".jpg");
   }
   return "/";
 }
@@ -348,6 +491,12 @@ std::string AttachmentPathFor(const Site& s, int column, const Item& it, int n, 
                           ".", ext);
     case CmsStyle::kJavaAction:
       return absl::StrCat("/upload/files/", YmdFromDay(it.date).year, "/", it.id, "_", n, ".", ext);
+    case CmsStyle::kHanweb: return absl::StrCat("/attach/0/", Hex(Mix(s.seed, it.id, 9), 24), n, ".", ext);
+    case CmsStyle::kEpoint: return absl::StrCat("/upload/", FormatYearMonth(it.date), "/", it.id, "_", n, ".", ext);
+    case CmsStyle::kPhpcms:
+      return absl::StrCat("/uploadfile/", YmdFromDay(it.date).year, "/", FormatCompact(it.date).substr(4), "/", it.id, n, ".", ext);
+    case CmsStyle::kDedecms: return absl::StrCat("/uploads/soft/", FormatCompact(it.date).substr(2), "/", it.id, "-", n, ".", ext);
+    case CmsStyle::kLegacyTable: return absl::StrCat("/UploadFiles/", FormatYearMonth(it.date), "/", it.id, n, ".", ext);
   }
   return "/";
 }
@@ -356,7 +505,18 @@ std::string SitemapPath(const Site& s) {
   switch (s.style) {
     case CmsStyle::kHashed: return "/sitemap.htm";
     case CmsStyle::kJavaAction: return "/Sitemap.action";
+    case CmsStyle::kLegacyTable: return "/sitemap.asp";
+    case CmsStyle::kPhpcms: return "/index.php?m=content&c=index&a=sitemap";
     default: return "/wzdt/index.html";
+  }
+}
+
+std::string CatalogueTreePath(const Site& s) {
+  switch (s.style) {
+    case CmsStyle::kEpoint:
+    case CmsStyle::kJavaAction: return absl::StrCat("/site/tpl/2801?organId=", 6600000 + s.seed % 99999);
+    case CmsStyle::kHanweb: return "/col/col1229000009/index.html";
+    default: return "/xxgkml/index.html";
   }
 }
 

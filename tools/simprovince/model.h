@@ -59,12 +59,32 @@ bool IsUpdatingCategory(Category c);
 // The newest item must be on or after this day, else the column is not updated.
 Day StaleThreshold(Category c, Day as_of);
 
-enum class ListLayout : uint8_t { kUl, kTable, kDiv };
-enum class DateFormat : uint8_t { kIso, kChinese, kBracketMonthDay, kSlash, kIsoMinute };
-enum class BlankKind : uint8_t { kNone, kNoInfoText, kZeroItems, kEmptyContainer };
+enum class ListLayout : uint8_t { kUl, kTable, kDiv, kNestedTable };
+// kNone: the list shows no date at all (the date is only in the article page or its URL).
+enum class DateFormat : uint8_t { kIso, kChinese, kBracketMonthDay, kSlash, kIsoMinute, kDot, kMonthDay, kNone };
+const char* DateFormatId(DateFormat f);
+// Where a list row shows its date: after the title (sibling span / td), before it, only in the
+// anchor's title= attribute, or inside the anchor text.
+enum class DatePlace : uint8_t { kAfter, kBefore, kTitleAttr, kInAnchor };
+const char* DatePlaceId(DatePlace p);
+enum class BlankKind : uint8_t { kNone, kNoInfoText, kZeroItems, kEmptyContainer, kNoDataText, kNotFoundText };
 const char* BlankKindId(BlankKind b);
-enum class CmsStyle : uint8_t { kTrs, kIntensive, kHashed, kJavaAction };
+// CMS styles (markup variants); each belongs to one of six families (CmsFamilyId).
+enum class CmsStyle : uint8_t { kTrs, kIntensive, kHashed, kJavaAction, kHanweb, kEpoint, kPhpcms, kDedecms, kLegacyTable };
+inline constexpr int kCmsStyles = 9;
 const char* CmsStyleId(CmsStyle s);
+// trs (trs, hashed), hanweb, intensive, epoint (epoint, java_action), phpcms (phpcms, dedecms),
+// legacy_table.
+const char* CmsFamilyId(CmsStyle s);
+// How "/" reaches the real home page.
+enum class HomeKind : uint8_t { kDirect, kMetaRefresh, kScriptRedirect, kRedirect302 };
+const char* HomeKindId(HomeKind k);
+// How pages write their links: "/a/b.html", relative ("../b.html"), or relative to <base href>.
+enum class LinkStyle : uint8_t { kAbsolute, kRelative, kBaseHref };
+const char* LinkStyleId(LinkStyle l);
+// Where an article page shows its publish date.
+enum class ArticleDate : uint8_t { kMetaAndText, kTextOnly, kMetaOnly, kUrlOnly };
+const char* ArticleDateId(ArticleDate a);
 enum class Charset : uint8_t { kUtf8, kGbkHeaderOnly, kGbkMetaOnly, kGb18030Both };
 const char* CharsetId(Charset c);
 enum class FailMode : uint8_t { kHttp503, kReset, kTimeout };
@@ -108,7 +128,10 @@ struct Column {
   Category category = Category::kNews;
   ListLayout layout = ListLayout::kUl;
   DateFormat date_format = DateFormat::kIso;
+  DatePlace date_place = DatePlace::kAfter;
   BlankKind blank = BlankKind::kNone;
+  bool script_pager_only = false;  // TRS: pagination only by createPageHTML(), no 下一页 anchor
+  bool merged = false;             // kFeedback listed inside the survey column (no list of its own)
   uint32_t column_id = 0;    // numeric id (Java-style URLs)
   std::vector<Item> items;   // newest first
   std::vector<Message> messages;        // kConsult, parallel to items (item.date = asked)
@@ -139,6 +162,7 @@ struct Injection {
   int item = -1;    // item index in the column (sites) or post index (accounts)
   std::string text;  // planted text, or the anchor text of a link
   std::string path;  // for links/images/attachments: the absent path (starts with '/')
+  std::string place;  // abolished names: the place written in front (中山市)
 };
 
 inline constexpr int kFooterItems = 7;
@@ -157,6 +181,18 @@ struct Site {
   CmsStyle style = CmsStyle::kTrs;
   Charset charset = Charset::kUtf8;
   bool nav_only_home = false;
+  HomeKind home_kind = HomeKind::kDirect;
+  std::string real_home_path;  // the home page's own path when "/" only forwards to it
+  LinkStyle link_style = LinkStyle::kAbsolute;
+  ArticleDate article_date = ArticleDate::kMetaAndText;
+  bool nav_sections = false;    // the navigation shows sections, not every column
+  bool catalogue_tree = false;  // open-government columns reached through a 信息公开目录 tree page
+  // Footer furniture drawn by scripts (present in a browser): 党政机关 badge (0 image link,
+  // 1 conac script, 2 script written by document.write(unescape(…))); 找错 (0 image link,
+  // 1 zfwzgl script tag, 2 kaipuyun script with a fallback span, 3 loadScripts({…}) call).
+  uint8_t badge_form = 0;
+  uint8_t jiucuo_form = 0;
+  bool sitemap_zhandian = false;  // 站点地图 instead of 网站地图
   bool has_search = true;
   bool has_viewport = true;
   uint8_t footer_missing = 0;  // bit i = FooterItemId(i) absent
@@ -165,6 +201,12 @@ struct Site {
   FailMode fail_mode = FailMode::kHttp503;
   bool consult_via_portal = false;  // no board of its own, links to the city portal's board
   int consult_portal_site = -1;
+  bool consult_via_12345 = false;     // no board of its own, links to the city's 12345 platform
+  bool complaint_mailbox_only = false;  // no channel; only a 纪检/信访 mailbox (not consultation)
+  std::string consult_name;           // 政务咨询 / 局长信箱 / 镇长信箱 …
+  bool service_via_province = false;
+  bool feedback_in_survey_column = false;  // 征集结果反馈 items listed in the survey column  // 办事服务 links to the province's 政务服务网
+  std::string city_domain;            // the city's domain base (12345 platform host)
   bool healthy = false;        // generated with no defects at all
   std::vector<Column> columns;
   std::vector<Injection> injections;
@@ -276,8 +318,17 @@ std::string ImagePathFor(const Site& s, int column, const Item& item, int n);
 std::string AttachmentPathFor(const Site& s, int column, const Item& item, int n, const char* ext);
 std::string SitemapPath(const Site& s);
 std::string SearchPath(const Site& s);
+// The 信息公开目录 tree page (sites with catalogue_tree).
+std::string CatalogueTreePath(const Site& s);
+// Hanweb: list pages after the first exist only as answers of the jpage data proxy.
+inline constexpr char kHanwebDataproxyPath[] = "/module/web/jpage/dataproxy.jsp";
+bool ListPageHasHtml(const Site& s, int page);
+// "/p?b=2&a=1" -> "/p?a=1&b=2" (query parameters sorted), for route lookups.
+std::string CanonicalPathQuery(const std::string& path_and_query);
 int ItemsPerListPage(const Site& s, int column);
 int ListPageCount(const Site& s, int column);
+// Rows of a column's list (the survey column also lists merged feedback articles).
+int ListEntryCount(const Site& s, int column);
 std::string AccountUrl(const Account& a);  // canonical account URL on its platform API host
 std::string PostUrl(const Account& a, int post);
 std::string PlatformHost(Platform p);      // api.wechat.sim

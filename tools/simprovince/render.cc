@@ -4,12 +4,17 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <functional>
 
 #include "absl/status/status.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
+#include "absl/strings/str_replace.h"
+#include "absl/strings/str_split.h"
+#include "absl/strings/numbers.h"
+#include "absl/strings/ascii.h"
 #include "tools/simprovince/calendar.h"
 #include "tools/simprovince/rng.h"
 #include "tools/simprovince/text_gen.h"
@@ -50,6 +55,12 @@ std::string FormatListDate(Day d, DateFormat f) {
     case DateFormat::kBracketMonthDay: return absl::StrCat("[", FormatMonthDay(d), "]");
     case DateFormat::kSlash: return FormatSlash(d);
     case DateFormat::kIsoMinute: return absl::StrCat(FormatIso(d), " ", absl::StrFormat("%02d:%02d", 8 + d % 10, (d * 7) % 60));
+    case DateFormat::kDot: {
+      Ymd y = YmdFromDay(d);
+      return absl::StrFormat("%04d.%02d.%02d", y.year, y.month, y.day);
+    }
+    case DateFormat::kMonthDay: return FormatMonthDay(d);
+    case DateFormat::kNone: return "";
   }
   return FormatIso(d);
 }
@@ -74,7 +85,29 @@ std::string Esc(absl::string_view s) {
 }
 
 const char* const kStubHosts[] = {"www.gov.cn", "www.gd.gov.cn", "bszs.conac.cn", "beian.miit.gov.cn",
-                                  "www.beian.gov.cn", "pucha.kaipuyun.cn"};
+                                  "www.beian.gov.cn", "pucha.kaipuyun.cn", "dcs.conac.cn", "zfwzgl.www.gov.cn",
+                                  "www.gdzwfw.gov.cn", "www.gdxf.gov.cn"};
+
+// Query parameters of "a=1&b=2" (no percent-decoding: the values used are plain).
+std::vector<std::pair<std::string, std::string>> QueryParams(absl::string_view q) {
+  std::vector<std::pair<std::string, std::string>> out;
+  for (absl::string_view kv : absl::StrSplit(q, '&')) {
+    if (kv.empty()) continue;
+    size_t eq = kv.find('=');
+    out.emplace_back(std::string(kv.substr(0, eq)), eq == absl::string_view::npos ? "" : std::string(kv.substr(eq + 1)));
+  }
+  return out;
+}
+
+int IntParam(const std::vector<std::pair<std::string, std::string>>& params, absl::string_view name, int fallback) {
+  for (const auto& [k, v] : params) {
+    int x = 0;
+    if (absl::AsciiStrToLower(k) == name && absl::SimpleAtoi(v, &x)) return x;
+  }
+  return fallback;
+}
+
+std::string AmpEsc(absl::string_view s) { return absl::StrReplaceAll(s, {{"&", "&amp;"}}); }
 
 // Deterministic CSS/JS padding like a real portal template.
 std::string TemplateStyle(uint64_t h, int rules) {
@@ -95,6 +128,7 @@ std::string TemplateStyle(uint64_t h, int rules) {
 }  // namespace
 
 bool SiteRenderer::IsStubHost(absl::string_view host) {
+  if (absl::StartsWith(host, "12345.") && host.size() > 6) return true;  // a city's 12345 platform
   for (const char* h : kStubHosts) {
     if (host == h) return true;
   }
@@ -104,6 +138,13 @@ bool SiteRenderer::IsStubHost(absl::string_view host) {
 HttpResponse SiteRenderer::StubPage(absl::string_view host) {
   HttpResponse r;
   r.content_type = "text/html; charset=utf-8";
+  if (absl::StartsWith(host, "12345.")) {
+    r.body = absl::StrCat("<!DOCTYPE html><html><head><meta charset=\"utf-8\"><title>12345政务服务便民热线</title></head><body>",
+                          "<h1>12345政务服务便民热线</h1><p>咨询、求助、建议：网上留言，7×24小时受理。</p>",
+                          "<form action=\"/submit\" method=\"post\"><textarea name=\"content\"></textarea>",
+                          "<button type=\"submit\">我要留言</button></form></body></html>");
+    return r;
+  }
   r.body = absl::StrCat("<!DOCTYPE html><html><head><meta charset=\"utf-8\"><title>", host,
                         "</title></head><body><p>外部网站（模拟）：", host, "</p></body></html>");
   return r;
@@ -120,25 +161,36 @@ SiteRenderer::SiteRenderer(const Province& p) : p_(p) {
   for (size_t si = 0; si < p.sites.size(); ++si) {
     const Site& s = p.sites[si];
     auto& r = routes_[si];
-    for (const char* h : {"/", "/index.html", "/index.htm", "/index.shtml", "/index.action"}) r[h] = {PageType::kHome, -1, 0};
-    r[SitemapPath(s)] = {PageType::kSitemap, -1, 0};
+    const bool direct = s.home_kind == HomeKind::kDirect;
+    for (const char* h : {"/", "/index.html", "/index.htm", "/index.shtml", "/index.action"}) {
+      r[h] = {direct ? PageType::kHome : PageType::kHomeForward, -1, 0};
+    }
+    if (!direct) r[CanonicalPathQuery(s.real_home_path)] = {PageType::kHome, -1, 0};
+    r[CanonicalPathQuery(SitemapPath(s))] = {PageType::kSitemap, -1, 0};
     r[SearchPath(s)] = {PageType::kSearch, -1, 0};
+    if (s.catalogue_tree) r[CanonicalPathQuery(CatalogueTreePath(s))] = {PageType::kTree, -1, 0};
     for (size_t c = 0; c < s.columns.size(); ++c) {
       const int ci = static_cast<int>(c);
-      const int pages = ListPageCount(s, ci);
-      for (int pg = 0; pg < pages; ++pg) r[ListPath(s, ci, pg)] = {PageType::kList, static_cast<int16_t>(ci), pg};
-      if (s.style == CmsStyle::kTrs || s.style == CmsStyle::kIntensive) {
-        r[absl::StrCat("/", s.columns[c].section, "/", s.columns[c].slug, "/")] = {PageType::kList, static_cast<int16_t>(ci), 0};
+      const Column& col = s.columns[c];
+      if (!col.merged) {
+        const int pages = ListPageCount(s, ci);
+        for (int pg = 0; pg < pages; ++pg) {
+          if (ListPageHasHtml(s, pg)) r[CanonicalPathQuery(ListPath(s, ci, pg))] = {PageType::kList, static_cast<int16_t>(ci), pg};
+        }
+        if (s.style == CmsStyle::kTrs || s.style == CmsStyle::kIntensive) {
+          r[absl::StrCat("/", col.section, "/", col.slug, "/")] = {PageType::kList, static_cast<int16_t>(ci), 0};
+        }
+        if (s.style == CmsStyle::kDedecms) r[absl::StrCat("/a/", col.slug, "/index.html")] = {PageType::kList, static_cast<int16_t>(ci), 0};
       }
-      for (size_t i = 0; i < s.columns[c].items.size(); ++i) {
-        r[ArticlePath(s, ci, static_cast<int>(i))] = {PageType::kArticle, static_cast<int16_t>(ci), static_cast<int32_t>(i)};
+      for (size_t i = 0; i < col.items.size(); ++i) {
+        r[CanonicalPathQuery(ArticlePath(s, ci, static_cast<int>(i)))] = {PageType::kArticle, static_cast<int16_t>(ci), static_cast<int32_t>(i)};
       }
     }
     for (size_t k = 0; k < s.injections.size(); ++k) {
       const Injection& in = s.injections[k];
       if (!in.path.empty()) {
         missing_[si].insert(in.path);
-        r.erase(in.path);
+        r.erase(CanonicalPathQuery(in.path));
       }
       injections_by_item_[si][Key(in.column, in.item)].push_back(static_cast<int>(k));
     }
@@ -178,6 +230,17 @@ std::string SiteRenderer::Title(const Site& s, int column, int item) const {
   switch (c.category) {
     case Category::kConsult: return MessageTitle(h);
     case Category::kSurvey: return SurveyTitle(h, u.short_name);
+    case Category::kFeedback: {
+      // Named after its survey (an inspector matches them by title).
+      const int sc = s.FindColumn(Category::kSurvey);
+      if (sc >= 0) {
+        const Column& scol = s.columns[sc];
+        for (size_t k = 0; k < scol.surveys.size(); ++k) {
+          if (scol.surveys[k].feedback == item) return SurveyFeedbackTitle(Mix(s.seed, scol.items[k].id), u.short_name);
+        }
+      }
+      return ItemTitle(h, c.category, u.short_name, it.date);
+    }
     case Category::kService: return absl::StrCat(ServiceItemName(h), "办事指南");
     default: return ItemTitle(h, c.category, u.short_name, it.date);
   }
@@ -189,7 +252,38 @@ struct SiteRenderer::Ctx {
   int site;
   std::string out;
   std::string column_name;
+  std::string page_path;  // the page's own path (relative links are written from it)
 };
+
+std::string SiteRenderer::Href(const Site& s, absl::string_view page_path, const std::string& target) {
+  if (target.empty() || target[0] != '/') return target;
+  if (s.link_style == LinkStyle::kAbsolute) return target;
+  if (s.link_style == LinkStyle::kBaseHref) return target.size() == 1 ? "./" : target.substr(1);
+  absl::string_view from = page_path.substr(0, page_path.find('?'));
+  std::string to_path = target, query;
+  if (size_t q = target.find('?'); q != std::string::npos) {
+    to_path = target.substr(0, q);
+    query = target.substr(q);
+  }
+  std::vector<std::string> fd = absl::StrSplit(from.substr(1, from.rfind('/') == 0 ? 0 : from.rfind('/') - 1), '/', absl::SkipEmpty());
+  const size_t last = to_path.rfind('/');
+  std::vector<std::string> td = absl::StrSplit(absl::string_view(to_path).substr(1, last == 0 ? 0 : last - 1), '/', absl::SkipEmpty());
+  const std::string file = to_path.substr(last + 1);
+  size_t common = 0;
+  while (common < fd.size() && common < td.size() && fd[common] == td[common]) ++common;
+  std::string out;
+  for (size_t i = common; i < fd.size(); ++i) out += "../";
+  for (size_t i = common; i < td.size(); ++i) absl::StrAppend(&out, td[i], "/");
+  out += file;
+  if (out.empty()) out = "./";
+  return out + query;
+}
+
+std::string SiteRenderer::H(const Ctx& c, const std::string& target) const { return Href(c.s, c.page_path, target); }
+
+std::string SiteRenderer::HomeForward(const Site& s) const {
+  return s.home_kind == HomeKind::kDirect ? "/" : s.real_home_path;
+}
 
 void SiteRenderer::Head(Ctx& c, const std::string& title, const std::string& column, const std::string& article_title,
                         Day pub) const {
@@ -204,13 +298,17 @@ void SiteRenderer::Head(Ctx& c, const std::string& title, const std::string& col
   }
   if (s.has_viewport) c.out += "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1.0\">\n";
   absl::StrAppend(&c.out, "<title>", Esc(title), "</title>\n");
+  if (s.link_style == LinkStyle::kBaseHref) absl::StrAppend(&c.out, "<base href=\"", SiteOrigin(s), "/\">\n");
   absl::StrAppend(&c.out, "<meta name=\"SiteName\" content=\"", Esc(s.name), "\">\n<meta name=\"SiteDomain\" content=\"", s.host,
                   "\">\n<meta name=\"SiteIDCode\" content=\"", s.site_code, "\">\n");
   if (!column.empty()) absl::StrAppend(&c.out, "<meta name=\"ColumnName\" content=\"", Esc(column), "\">\n");
   if (!article_title.empty()) {
-    absl::StrAppend(&c.out, "<meta name=\"ArticleTitle\" content=\"", Esc(article_title), "\">\n<meta name=\"PubDate\" content=\"",
-                    FormatIso(pub), absl::StrFormat(" %02d:%02d", 8 + pub % 10, (pub * 7) % 60), "\">\n<meta name=\"ContentSource\" content=\"",
-                    Esc(c.u.name), "\">\n");
+    absl::StrAppend(&c.out, "<meta name=\"ArticleTitle\" content=\"", Esc(article_title), "\">\n");
+    if (s.article_date == ArticleDate::kMetaAndText || s.article_date == ArticleDate::kMetaOnly) {
+      absl::StrAppend(&c.out, "<meta name=\"PubDate\" content=\"", FormatIso(pub),
+                      absl::StrFormat(" %02d:%02d", 8 + pub % 10, (pub * 7) % 60), "\">\n");
+    }
+    absl::StrAppend(&c.out, "<meta name=\"ContentSource\" content=\"", Esc(c.u.name), "\">\n");
   }
   absl::StrAppend(&c.out, "<link rel=\"stylesheet\" href=\"/images/style.css\">\n",
                   TemplateStyle(s.seed, article_title.empty() ? (column == "首页" ? 200 : 300) : 110),
@@ -224,30 +322,61 @@ void SiteRenderer::Header(Ctx& c) const {
   const Site& s = c.s;
   absl::StrAppend(&c.out, "<div class=\"topbar\"><a href=\"http://www.gov.cn/\" target=\"_blank\">中国政府网</a> | ",
                   "<a href=\"http://www.gd.gov.cn/\" target=\"_blank\">广东省人民政府</a> | <a href=\"#top\">返回顶部</a></div>\n");
-  absl::StrAppend(&c.out, "<div class=\"header\"><a name=\"top\"></a><h1 class=\"logo\"><a href=\"/\"><img src=\"/images/logo.png\" alt=\"",
-                  Esc(s.name), "\">", Esc(s.name), "</a></h1>\n");
+  absl::StrAppend(&c.out, "<div class=\"header\"><a name=\"top\"></a><h1 class=\"logo\"><a href=\"", H(c, HomeForward(s)),
+                  "\"><img src=\"", H(c, "/images/logo.png"), "\" alt=\"", Esc(s.name), "\">", Esc(s.name), "</a></h1>\n");
   if (s.has_search) {
     absl::StrAppend(&c.out, "<form class=\"search\" action=\"", SearchPath(s),
                     "\" method=\"get\"><input type=\"text\" name=\"q\" placeholder=\"请输入关键字\"><button type=\"submit\">搜索</button></form>\n");
   }
   c.out += "</div>\n";
-  // Navigation, one markup per CMS family.
+  // Navigation, one markup per CMS family: every column, or one entry per section; with a
+  // 信息公开目录 tree the open-government columns are reached through the tree page.
   std::vector<std::pair<std::string, std::string>> nav;
-  nav.push_back({"/", "首页"});
-  for (size_t i = 0; i < s.columns.size(); ++i) {
-    Category cat = s.columns[i].category;
-    if (cat == Category::kStats || cat == Category::kFeedback) continue;
-    nav.push_back({ListPath(s, static_cast<int>(i), 0), s.columns[i].name});
+  nav.push_back({H(c, HomeForward(s)), "首页"});
+  auto open_gov = [](const Column& col) { return col.section == "xxgk" || col.section == "zwgk"; };
+  if (s.nav_sections) {
+    std::vector<std::string> seen;
+    for (size_t i = 0; i < s.columns.size(); ++i) {
+      const Column& col = s.columns[i];
+      if (col.category == Category::kStats || col.category == Category::kFeedback) continue;
+      if (std::find(seen.begin(), seen.end(), col.section) != seen.end()) continue;
+      seen.push_back(col.section);
+      const char* name = col.section == "xwzx" ? "新闻中心" : open_gov(col) ? "政务公开" : col.section == "bsfw" ? "办事服务"
+                         : col.section == "hdjl" ? "互动交流" : "走进我们";
+      if (open_gov(col) && s.catalogue_tree) nav.push_back({H(c, CatalogueTreePath(s)), "政府信息公开"});
+      else nav.push_back({H(c, ListPath(s, static_cast<int>(i), 0)), name});
+    }
+  } else {
+    bool tree_added = false;
+    for (size_t i = 0; i < s.columns.size(); ++i) {
+      const Column& col = s.columns[i];
+      if (col.category == Category::kStats || col.category == Category::kFeedback) continue;
+      if (s.catalogue_tree && open_gov(col)) {
+        if (!tree_added) nav.push_back({H(c, CatalogueTreePath(s)), "信息公开目录"});
+        tree_added = true;
+        continue;
+      }
+      nav.push_back({H(c, ListPath(s, static_cast<int>(i), 0)), col.name});
+    }
   }
   if (s.consult_via_portal) {
     const Site& portal = p_.sites[s.consult_portal_site];
     int pc = portal.FindColumn(Category::kConsult);
     if (pc >= 0) nav.push_back({SiteOrigin(portal) + ListPath(portal, pc, 0), "咨询投诉"});
   }
+  if (s.consult_via_12345) nav.push_back({absl::StrCat("http://12345.", s.city_domain, "/"), "12345政务服务热线"});
+  if (s.service_via_province) {
+    nav.push_back({absl::StrCat("http://www.gdzwfw.gov.cn/portal/branch-hall?orgCode=", c.u.division, s.seed % 100000), "办事服务"});
+  }
+  if (s.complaint_mailbox_only) {
+    if (s.seed % 2) nav.push_back({absl::StrCat("mailto:jjjc@", s.host), "纪检监察举报信箱"});
+    else nav.push_back({"http://www.gdxf.gov.cn/", "网上信访"});
+  }
   switch (s.style) {
     case CmsStyle::kTrs:
+    case CmsStyle::kPhpcms:
       c.out += "<div class=\"nav\"><ul>";
-      for (auto& [href, name] : nav) absl::StrAppend(&c.out, "<li><a href=\"", href, "\">", name, "</a></li>");
+      for (auto& [href, name] : nav) absl::StrAppend(&c.out, "<li><a href=\"", AmpEsc(href), "\">", name, "</a></li>");
       c.out += "</ul></div>\n";
       break;
     case CmsStyle::kIntensive:
@@ -256,14 +385,22 @@ void SiteRenderer::Header(Ctx& c) const {
       c.out += "</nav>\n";
       break;
     case CmsStyle::kHashed:
+    case CmsStyle::kLegacyTable:
       c.out += "<table class=\"nav\" width=\"100%\" border=\"0\" cellspacing=\"0\"><tr>";
       for (auto& [href, name] : nav) absl::StrAppend(&c.out, "<td align=\"center\"><a href=\"", href, "\" target=\"_self\">", name, "</a></td>");
       c.out += "</tr></table>\n";
       break;
     case CmsStyle::kJavaAction:
+    case CmsStyle::kEpoint:
       c.out += "<div id=\"menu\">";
       for (auto& [href, name] : nav) absl::StrAppend(&c.out, "<span class=\"m\"><a href=\"", href, "\">", name, "</a></span>");
       c.out += "</div>\n";
+      break;
+    case CmsStyle::kHanweb:
+    case CmsStyle::kDedecms:
+      c.out += "<div class=\"menu\"><ul class=\"clearfix\">";
+      for (auto& [href, name] : nav) absl::StrAppend(&c.out, "<li class=\"nav-item\"><a href=\"", href, "\" target=\"_self\">", name, "</a></li>");
+      c.out += "</ul></div>\n";
       break;
   }
 }
@@ -276,6 +413,8 @@ void SiteRenderer::Footer(Ctx& c) const {
   if (!(m & (1u << 4))) {
     absl::StrAppend(&c.out, "<p>主办单位：", Esc(c.u.name), "　承办：", Esc(c.u.name), "办公室　联系电话：0760-",
                     88000000 + s.seed % 999999, "</p>\n");
+  } else if (s.seed % 2) {
+    absl::StrAppend(&c.out, "<p>版权所有：", Esc(c.u.name), "</p>\n");  // not a 主办单位 statement
   }
   c.out += "<p>";
   if (!(m & (1u << 0))) absl::StrAppend(&c.out, "网站标识码：", s.site_code, "　");
@@ -286,57 +425,201 @@ void SiteRenderer::Footer(Ctx& c) const {
   if (!(m & (1u << 2))) {
     std::string code = absl::StrCat(c.u.division, absl::StrFormat("%010d", static_cast<int>(s.seed % 1000000000)));
     absl::StrAppend(&c.out, "<a href=\"http://www.beian.gov.cn/portal/registerSystemInfo?recordcode=", code,
-                    "\" target=\"_blank\"><img src=\"/images/police.png\" alt=\"\">", p_.region_abbr, "公网安备 ", code,
+                    "\" target=\"_blank\"><img src=\"", H(c, "/images/police.png"), "\" alt=\"\">", p_.region_abbr, "公网安备 ", code,
                     "号</a>");
   }
   c.out += "</p>\n<p>";
-  if (!(m & (1u << 5))) absl::StrAppend(&c.out, "<a href=\"", SitemapPath(s), "\">网站地图</a> | ");
+  if (!(m & (1u << 5))) absl::StrAppend(&c.out, "<a href=\"", AmpEsc(H(c, SitemapPath(s))), "\">", s.sitemap_zhandian ? "站点地图" : "网站地图", "</a> | ");
   absl::StrAppend(&c.out, "<a href=\"mailto:webmaster@", s.host, "\">联系我们</a> | <a href=\"javascript:window.print();\">打印本页</a>");
   if (!(m & (1u << 6))) {
-    absl::StrAppend(&c.out, " | <a href=\"http://pucha.kaipuyun.cn/exposure/jiucuo.html?site_code=", s.site_code,
-                    "\" target=\"_blank\"><img src=\"/images/jiucuo.png\" alt=\"我为政府网站找错\">我为政府网站找错</a>");
+    switch (s.jiucuo_form) {
+      case 0:
+        absl::StrAppend(&c.out, " | <a href=\"http://pucha.kaipuyun.cn/exposure/jiucuo.html?site_code=", s.site_code,
+                        "\" target=\"_blank\"><img src=\"", H(c, "/images/jiucuo.png"), "\" alt=\"我为政府网站找错\">我为政府网站找错</a>");
+        break;
+      case 1:
+        absl::StrAppend(&c.out, " <script id=\"_jiucuo_\" sitecode='", s.site_code,
+                        "' src='https://zfwzgl.www.gov.cn/exposure/jiucuo.js'></script>");
+        break;
+      case 2:
+        absl::StrAppend(&c.out, " <span id=\"_span_jiucuo\"><img src=\"http://pucha.kaipuyun.cn/exposure/images/jiucuo.png\" ",
+                        "onclick=\"Link('", s.site_code, "')\" style=\"margin:0;border:0;cursor:pointer\"></span>",
+                        "<script id=\"_jiucuo_\" sitecode='", s.site_code, "' src='http://pucha.kaipuyun.cn/exposure/jiucuo.js'></script>");
+        break;
+      default:
+        absl::StrAppend(&c.out, " <script type=\"text/javascript\">function loadScripts(o){var e=document.createElement('script');",
+                        "e.src=o.url;e.id=o.id;for(var k in o.attr){e.setAttribute(k,o.attr[k]);}document.body.appendChild(e);}",
+                        "loadScripts({url:'https://zfwzgl.www.gov.cn/exposure/jiucuo.js', id:'_jiucuo_', attr:{sitecode:'",
+                        s.site_code, "'}});</script>");
+        break;
+    }
   }
   c.out += "</p>\n";
   if (!(m & (1u << 3))) {
-    absl::StrAppend(&c.out, "<a href=\"http://bszs.conac.cn/sitename?method=show&amp;id=", (s.seed >> 8) % 100000000,
-                    "\" target=\"_blank\"><img src=\"/images/red.png\" alt=\"党政机关\" title=\"党政机关\"></a>\n");
+    const uint64_t id = (s.seed >> 8) % 100000000;
+    const std::string js = absl::StrCat("http://dcs.conac.cn/js/", 5 + id % 20, "/", 100 + id % 300, "/0000/", id, "/CA",
+                                        absl::StrFormat("%02d", static_cast<int>(5 + id % 20)), 100 + id % 300, "0000", id, ".js");
+    switch (s.badge_form) {
+      case 0:
+        absl::StrAppend(&c.out, "<a href=\"http://bszs.conac.cn/sitename?method=show&amp;id=", id,
+                        "\" target=\"_blank\"><img src=\"", H(c, "/images/red.png"), "\" alt=\"党政机关\" title=\"党政机关\"></a>\n");
+        break;
+      case 1:
+        absl::StrAppend(&c.out, "<span id=\"_ideConac\"></span><script type=\"text/javascript\" src=\"", js, "\"></script>\n");
+        break;
+      default:
+        absl::StrAppend(&c.out, "<script type=\"text/javascript\">document.write(unescape(\"%3Cspan id='_ideConac' %3E%3C/span%3E",
+                        "%3Cscript src='", js, "' type='text/javascript'%3E%3C/script%3E\"));</script>\n");
+        break;
+    }
   }
   c.out += "</div>\n</body>\n</html>\n";
 }
 
 namespace {
 
-void AppendItems(std::string& out, ListLayout layout, const std::vector<std::tuple<std::string, std::string, std::string, std::string>>& rows) {
-  // rows: href, title, date text, extra (status)
-  switch (layout) {
+// One list row as an <li> (the date placed as the column places it; no date element when the
+// list is undated).
+std::string LiRow(const Column& col, const std::string& href, const std::string& title, const std::string& date,
+                  const std::string& extra, const char* date_class) {
+  const std::string em = extra.empty() ? "" : absl::StrCat("<em>", extra, "</em>");
+  const std::string d = date.empty() ? "" : absl::StrCat("<span class=\"", date_class, "\">", date, "</span>");
+  const std::string h = AmpEsc(href);
+  switch (date.empty() ? DatePlace::kAfter : col.date_place) {
+    case DatePlace::kBefore:
+      return absl::StrCat("<li>", d, "<a href=\"", h, "\" target=\"_blank\" title=\"", Esc(title), "\">", Esc(title), "</a>", em, "</li>\n");
+    case DatePlace::kTitleAttr:
+      return absl::StrCat("<li><a href=\"", h, "\" target=\"_blank\" title=\"", Esc(title), "&#10;发布日期：", date, "\">", Esc(title),
+                          "</a>", em, "</li>\n");
+    case DatePlace::kInAnchor:
+      return absl::StrCat("<li><a href=\"", h, "\" target=\"_blank\">", Esc(title), " ", d, "</a>", em, "</li>\n");
+    case DatePlace::kAfter:
+      break;
+  }
+  return absl::StrCat("<li><a href=\"", h, "\" target=\"_blank\" title=\"", Esc(title), "\">", Esc(title), "</a>", em, d, "</li>\n");
+}
+
+const char* UlClass(CmsStyle st) {
+  switch (st) {
+    case CmsStyle::kEpoint: return "wb-data-item";
+    case CmsStyle::kPhpcms: return "list lh24 f14";
+    case CmsStyle::kDedecms: return "e2";
+    case CmsStyle::kHanweb: return "gl-list";
+    default: return "list";
+  }
+}
+
+}  // namespace
+
+std::vector<SiteRenderer::Row> SiteRenderer::ListRows(const Site& s, int column, int from, int to) const {
+  const Column& col = s.columns[column];
+  // Entries: the column's items, plus merged feedback articles for a survey column.
+  std::vector<std::pair<int, int>> entries;
+  const int fc = s.FindColumn(Category::kFeedback);
+  const bool merged = col.category == Category::kSurvey && s.feedback_in_survey_column && fc >= 0;
+  if (!merged) {
+    for (int k = std::max(0, from); k < to && k < static_cast<int>(col.items.size()); ++k) entries.push_back({column, k});
+  } else {
+    for (size_t k = 0; k < col.items.size(); ++k) entries.push_back({column, static_cast<int>(k)});
+    for (size_t k = 0; k < s.columns[fc].items.size(); ++k) entries.push_back({fc, static_cast<int>(k)});
+    std::stable_sort(entries.begin(), entries.end(), [&](const auto& a, const auto& b) {
+      return s.columns[a.first].items[a.second].date > s.columns[b.first].items[b.second].date;
+    });
+    std::vector<std::pair<int, int>> page;
+    for (int k = std::max(0, from); k < to && k < static_cast<int>(entries.size()); ++k) page.push_back(entries[k]);
+    entries.swap(page);
+  }
+  std::vector<Row> rows;
+  for (const auto& [ci, k] : entries) {
+    const Column& c = s.columns[ci];
+    Row r;
+    r.href = ArticlePath(s, ci, k);
+    r.title = Title(s, ci, k);
+    r.date = FormatListDate(c.items[k].date, col.date_format);
+    if (c.category == Category::kConsult) {
+      const bool answered = c.messages[k].replied != kNoDay;
+      r.extra = answered ? (k % 2 ? "已答复" : "已回复") : (k % 2 ? "办理中" : "未答复");
+      if (c.messages[k].missing & kMsgAskTime) r.date = "";
+    } else if (c.category == Category::kSurvey) {
+      const Survey& sv = c.surveys[k];
+      const bool open = sv.end >= p_.options.as_of || sv.open_after_end;
+      r.extra = open ? "进行中" : "已结束";
+      r.date = sv.show_dates ? absl::StrCat(FormatIso(sv.start), " 至 ", FormatIso(sv.end)) : "";
+    }
+    rows.push_back(std::move(r));
+  }
+  return rows;
+}
+
+void SiteRenderer::AppendRows(Ctx& c, const Column& col, const std::vector<Row>& rows, bool home_block) const {
+  const Site& s = c.s;
+  std::string& out = c.out;
+  switch (col.layout) {
     case ListLayout::kUl:
-      out += "<ul class=\"list\">\n";
-      for (auto& [href, title, date, extra] : rows) {
-        absl::StrAppend(&out, "<li><a href=\"", href, "\" target=\"_blank\" title=\"", Esc(title), "\">", Esc(title), "</a>",
-                        extra.empty() ? "" : absl::StrCat("<em>", extra, "</em>"), "<span class=\"date\">", date, "</span></li>\n");
-      }
+      absl::StrAppend(&out, "<ul class=\"", home_block ? "list" : UlClass(s.style), "\">\n");
+      for (const Row& r : rows) out += LiRow(col, H(c, r.href), r.title, r.date, r.extra, "date");
       out += "</ul>\n";
       break;
     case ListLayout::kTable:
       out += "<table class=\"list-table\" width=\"100%\">\n<tr><th>标题</th><th>日期</th></tr>\n";
-      for (auto& [href, title, date, extra] : rows) {
-        absl::StrAppend(&out, "<tr><td class=\"title\"><a href=\"", href, "\" target=\"_blank\">", Esc(title), "</a>",
-                        extra.empty() ? "" : absl::StrCat(" <span class=\"status\">", extra, "</span>"), "</td><td class=\"time\">", date, "</td></tr>\n");
+      for (const Row& r : rows) {
+        const std::string title = absl::StrCat("<td class=\"title\"><a href=\"", AmpEsc(H(c, r.href)), "\" target=\"_blank\">", Esc(r.title), "</a>",
+                                               r.extra.empty() ? "" : absl::StrCat(" <span class=\"status\">", r.extra, "</span>"), "</td>");
+        const std::string date = absl::StrCat("<td class=\"time\">", r.date, "</td>");
+        absl::StrAppend(&out, "<tr>", col.date_place == DatePlace::kBefore ? date + title : title + date, "</tr>\n");
       }
       out += "</table>\n";
       break;
     case ListLayout::kDiv:
       out += "<div class=\"news-list\">\n";
-      for (auto& [href, title, date, extra] : rows) {
-        absl::StrAppend(&out, "<div class=\"row\"><div class=\"col-title\"><a href=\"", href, "\">", Esc(title), "</a></div>",
-                        extra.empty() ? "" : absl::StrCat("<div class=\"col-status\">", extra, "</div>"), "<div class=\"col-date\">", date, "</div></div>\n");
+      for (const Row& r : rows) {
+        absl::StrAppend(&out, "<div class=\"row\"><div class=\"col-title\"><a href=\"", AmpEsc(H(c, r.href)), "\">", Esc(r.title), "</a></div>",
+                        r.extra.empty() ? "" : absl::StrCat("<div class=\"col-status\">", r.extra, "</div>"),
+                        r.date.empty() ? "" : absl::StrCat("<div class=\"col-date\">", r.date, "</div>"), "</div>\n");
       }
       out += "</div>\n";
+      break;
+    case ListLayout::kNestedTable:
+      out += "<table width=\"100%\" border=\"0\" cellspacing=\"0\" cellpadding=\"0\"><tr><td valign=\"top\">\n"
+             "<table width=\"96%\" border=\"0\" align=\"center\" cellpadding=\"0\" cellspacing=\"0\">\n";
+      for (const Row& r : rows) {
+        absl::StrAppend(&out, "<tr><td width=\"20\" height=\"26\" align=\"center\"><img src=\"", H(c, "/images/dot.gif"),
+                        "\" width=\"5\" height=\"5\"></td><td class=\"news\"><a href=\"", AmpEsc(H(c, r.href)),
+                        "\" target=\"_blank\">", Esc(r.title), "</a>", r.extra.empty() ? "" : absl::StrCat("<font color=\"#999999\">（", r.extra, "）</font>"),
+                        "</td><td width=\"90\" align=\"right\" class=\"date\">", r.date, "</td></tr>\n",
+                        "<tr><td colspan=\"3\" height=\"1\" bgcolor=\"#E5E5E5\"></td></tr>\n");
+      }
+      out += "</table>\n</td></tr></table>\n";
       break;
   }
 }
 
-}  // namespace
+std::string SiteRenderer::HanwebDatastore(int site, uint32_t column_id, int start, int end) const {
+  const Site& s = p_.sites[site];
+  int column = -1;
+  for (size_t i = 0; i < s.columns.size(); ++i) {
+    if (s.columns[i].column_id == column_id && !s.columns[i].merged) {
+      column = static_cast<int>(i);
+      break;
+    }
+  }
+  std::string out = "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<datastore>\n";
+  if (column < 0) return out + "<totalrecord>0</totalrecord>\n<totalpage>0</totalpage>\n<recordset>\n</recordset>\n</datastore>\n";
+  const Column& col = s.columns[column];
+  const int total = col.blank != BlankKind::kNone ? 0 : ListEntryCount(s, column);
+  const int per = ItemsPerListPage(s, column);
+  absl::StrAppend(&out, "<totalrecord>", total, "</totalrecord>\n<totalpage>", total == 0 ? 0 : (total + per - 1) / per,
+                  "</totalpage>\n<recordset>\n");
+  start = std::max(start, 1);
+  end = std::min({end, total, start + 499});  // at most 500 records per answer
+  if (total > 0 && end >= start) {
+    for (const Row& r : ListRows(s, column, start - 1, end)) {
+      absl::StrAppend(&out, "<record><![CDATA[\n", LiRow(col, r.href, r.title, r.date, r.extra, "bt-data-time"), "]]></record>\n");
+    }
+  }
+  out += "</recordset>\n</datastore>\n";
+  return out;
+}
 
 void SiteRenderer::HomeBody(Ctx& c) const {
   const Site& s = c.s;
@@ -344,8 +627,9 @@ void SiteRenderer::HomeBody(Ctx& c) const {
   if (s.nav_only_home) {
     c.out += "<div class=\"tiles\">\n";
     for (size_t i = 0; i < s.columns.size(); ++i) {
-      absl::StrAppend(&c.out, "<a class=\"tile tile-", i, "\" href=\"", ListPath(s, static_cast<int>(i), 0), "\"><img src=\"/images/icon",
-                      i % 8, ".png\" alt=\"\"><span>", s.columns[i].name, "</span></a>\n");
+      if (s.columns[i].merged) continue;
+      absl::StrAppend(&c.out, "<a class=\"tile tile-", i, "\" href=\"", AmpEsc(H(c, ListPath(s, static_cast<int>(i), 0))), "\"><img src=\"",
+                      H(c, absl::StrCat("/images/icon", i % 8, ".png")), "\" alt=\"\"><span>", s.columns[i].name, "</span></a>\n");
     }
     c.out += "</div>\n";
   } else {
@@ -354,22 +638,18 @@ void SiteRenderer::HomeBody(Ctx& c) const {
       const Column& col = s.columns[i];
       if (!IsUpdatingCategory(col.category) || col.blank != BlankKind::kNone) continue;
       absl::StrAppend(&c.out, "<div class=\"block\" id=\"tab_", block++, "\"><div class=\"block-title\"><h3>", col.name,
-                      "</h3><a class=\"more\" href=\"", ListPath(s, static_cast<int>(i), 0), "\">更多&gt;&gt;</a></div>\n");
-      std::vector<std::tuple<std::string, std::string, std::string, std::string>> rows;
-      for (size_t k = 0; k < col.items.size() && k < 7; ++k) {
-        rows.push_back({ArticlePath(s, static_cast<int>(i), static_cast<int>(k)), Title(s, static_cast<int>(i), static_cast<int>(k)),
-                        FormatListDate(col.items[k].date, col.date_format), ""});
-      }
-      AppendItems(c.out, col.layout, rows);
+                      "</h3><a class=\"more\" href=\"", AmpEsc(H(c, ListPath(s, static_cast<int>(i), 0))), "\">更多&gt;&gt;</a></div>\n");
+      AppendRows(c, col, ListRows(s, static_cast<int>(i), 0, 7), true);
       c.out += "</div>\n";
     }
     // Service, interaction and survey entrances.
     c.out += "<div class=\"entrances\">";
     for (size_t i = 0; i < s.columns.size(); ++i) {
       const Column& col = s.columns[i];
-      if (IsUpdatingCategory(col.category)) continue;
-      absl::StrAppend(&c.out, "<a href=\"", ListPath(s, static_cast<int>(i), 0), "\">", col.name, "</a>");
+      if (IsUpdatingCategory(col.category) || col.merged) continue;
+      absl::StrAppend(&c.out, "<a href=\"", AmpEsc(H(c, ListPath(s, static_cast<int>(i), 0))), "\">", col.name, "</a>");
     }
+    if (s.consult_via_12345) absl::StrAppend(&c.out, "<a href=\"http://12345.", s.city_domain, "/\">12345政务服务便民热线</a>");
     c.out += "</div>\n";
   }
   auto it = injections_by_item_[c.site].find(Key(-1, -1));
@@ -377,18 +657,93 @@ void SiteRenderer::HomeBody(Ctx& c) const {
     c.out += "<div class=\"zt\"><h3>专题专栏</h3><ul>";
     for (int k : it->second) {
       const Injection& in = s.injections[k];
-      if (in.kind == InjectKind::kBrokenLink) absl::StrAppend(&c.out, "<li><a href=\"", in.path, "\">", Esc(in.text), "</a></li>");
+      if (in.kind == InjectKind::kBrokenLink) absl::StrAppend(&c.out, "<li><a href=\"", H(c, in.path), "\">", Esc(in.text), "</a></li>");
     }
     c.out += "</ul></div>\n";
   }
   c.out += "</div>\n";
 }
 
+void SiteRenderer::BlankList(Ctx& c, const Column& col) const {
+  static const char* kClasses[] = {"list-con", "news_list", "ul-list", "gl-list", "xxgk_list", "listnews"};
+  const char* cls = kClasses[col.column_id % 6];
+  const char* text = col.blank == BlankKind::kNoDataText ? "暂无数据" : col.blank == BlankKind::kNotFoundText ? "没有找到相关数据" : "暂无信息";
+  switch (col.blank) {
+    case BlankKind::kNoInfoText:
+    case BlankKind::kNoDataText:
+    case BlankKind::kNotFoundText:
+      if (col.layout == ListLayout::kTable || col.layout == ListLayout::kNestedTable) {
+        absl::StrAppend(&c.out, "<table class=\"list-table\" width=\"100%\"><tr><td align=\"center\">", text, "</td></tr></table>\n");
+      } else if (col.layout == ListLayout::kDiv) {
+        absl::StrAppend(&c.out, "<div class=\"news-list\"><p class=\"empty\">", text, "</p></div>\n");
+      } else {
+        absl::StrAppend(&c.out, "<ul class=\"", UlClass(c.s.style), "\"><li class=\"no-data\">", text, "</li></ul>\n");
+      }
+      break;
+    case BlankKind::kZeroItems:
+      absl::StrAppend(&c.out, "<ul class=\"", cls, "\"></ul>\n<div class=\"page\">共0条记录 共1页</div>\n");
+      break;
+    default:
+      if (col.layout == ListLayout::kTable || col.layout == ListLayout::kNestedTable) {
+        absl::StrAppend(&c.out, "<table class=\"", cls, "\" width=\"100%\"></table>\n");
+      } else if (col.layout == ListLayout::kDiv) {
+        absl::StrAppend(&c.out, "<div class=\"", cls, "\"></div>\n");
+      } else {
+        absl::StrAppend(&c.out, "<ul class=\"", cls, "\"></ul>\n");
+      }
+      break;
+  }
+}
+
+void SiteRenderer::Pagination(Ctx& c, int column, int page) const {
+  const Site& s = c.s;
+  const Column& col = s.columns[column];
+  const int pages = ListPageCount(s, column);
+  const int n = ListEntryCount(s, column);
+  auto anchors = [&](const std::function<std::string(int)>& href) {
+    absl::StrAppend(&c.out, "<div class=\"page\">共", n, "条记录 第", page + 1, "/", pages, "页 ");
+    if (page > 0) absl::StrAppend(&c.out, "<a href=\"", href(0), "\">首页</a> <a href=\"", href(page - 1), "\">上一页</a> ");
+    if (page + 1 < pages) absl::StrAppend(&c.out, "<a href=\"", href(page + 1), "\">下一页</a> <a href=\"", href(pages - 1), "\">尾页</a>");
+    c.out += "</div>\n";
+  };
+  // Pager links relative to the list page's own folder (under <base href>: relative to the base).
+  auto relative = [&](int pg) {
+    const std::string target = ListPath(s, column, pg);
+    return AmpEsc(s.link_style == LinkStyle::kBaseHref ? H(c, target) : target.substr(target.substr(0, target.find('?')).rfind('/') + 1));
+  };
+  switch (s.style) {
+    case CmsStyle::kTrs:
+      if (!col.script_pager_only) anchors([&](int pg) { return H(c, ListPath(s, column, pg)); });
+      if (col.column_id % 2) {
+        absl::StrAppend(&c.out, "<div class=\"pagination\"><script type=\"text/javascript\">createPageHTML(", pages, ", ", page,
+                        ", \"index\", \"html\");</script></div>\n");
+      } else {
+        absl::StrAppend(&c.out, "<div class=\"pagination\"><script language=\"javascript\">var countPage = ", pages,
+                        ";var currentPage = ", page, ";createPageHTML(countPage, currentPage, \"index\", \"html\");</script></div>\n");
+      }
+      break;
+    case CmsStyle::kEpoint:
+      anchors([&](int pg) { return absl::StrCat("?pageIndex=", pg + 1); });
+      break;
+    case CmsStyle::kPhpcms:
+    case CmsStyle::kDedecms:
+    case CmsStyle::kLegacyTable:
+      anchors(relative);
+      break;
+    case CmsStyle::kHanweb:
+      break;  // the jpage script draws the pager
+    default:
+      anchors([&](int pg) { return AmpEsc(H(c, ListPath(s, column, pg))); });
+      break;
+  }
+}
+
 void SiteRenderer::ListBody(Ctx& c, int column, int page) const {
   const Site& s = c.s;
   const Column& col = s.columns[column];
-  absl::StrAppend(&c.out, "<div class=\"crumb\">当前位置：<a href=\"/\">首页</a> &gt; <a href=\"", ListPath(s, column, 0), "\">",
-                  col.name, "</a></div>\n<div class=\"main list\"><h2 class=\"col-name\">", col.name, "</h2>\n");
+  absl::StrAppend(&c.out, "<div class=\"crumb\">当前位置：<a href=\"", H(c, HomeForward(s)), "\">首页</a> &gt; <a href=\"",
+                  AmpEsc(H(c, ListPath(s, column, 0))), "\">", col.name, "</a></div>\n<div class=\"main list\"><h2 class=\"col-name\">",
+                  col.name, "</h2>\n");
   if (col.category == Category::kProfile) {
     ProfileBody(c, column);
     c.out += "</div>\n";
@@ -399,68 +754,66 @@ void SiteRenderer::ListBody(Ctx& c, int column, int page) const {
     c.out += "</div>\n";
     return;
   }
-  if (col.blank != BlankKind::kNone) {
-    switch (col.blank) {
-      case BlankKind::kNoInfoText:
-        c.out += col.layout == ListLayout::kTable ? "<table class=\"list-table\"><tr><td>暂无信息</td></tr></table>\n"
-                                                  : "<ul class=\"list\"><li class=\"no-data\">暂无信息</li></ul>\n";
-        break;
-      case BlankKind::kZeroItems: c.out += "<ul class=\"list\"></ul>\n<div class=\"page\">共0条记录 共1页</div>\n"; break;
-      default: c.out += "<div class=\"news-list\"></div>\n"; break;
+  const int per = ItemsPerListPage(s, column);
+  if (s.style == CmsStyle::kHanweb) {
+    // jpage: the records sit in a <script type="text/xml"> datastore; later pages come from the
+    // data proxy (POST startrecord/endrecord with the column's form fields).
+    const uint32_t unitid = 4000 + static_cast<uint32_t>(col.column_id % 9000);
+    const uint32_t webid = 1 + static_cast<uint32_t>(s.seed % 300);
+    const int total = col.blank != BlankKind::kNone ? 0 : ListEntryCount(s, column);
+    absl::StrAppend(&c.out, "<div class=\"default_pgContainer\" id=\"", unitid, "\">\n<script type=\"text/xml\"><datastore>\n<nextgroup><![CDATA[",
+                    total > per ? absl::StrCat("<a href=\"", kHanwebDataproxyPath, "?startrecord=", per + 1, "&endrecord=", 3 * per,
+                                               "&perpage=", per, "&col=1&appid=1&webid=", webid, "&path=/&columnid=", col.column_id,
+                                               "&sourceContentType=1&unitid=", unitid, "&webname=", s.host, "&permissiontype=0\"></a>")
+                                : "",
+                    "]]></nextgroup>\n<recordset>\n");
+    if (total > 0) {
+      for (const Row& r : ListRows(s, column, 0, per)) {
+        absl::StrAppend(&c.out, "<record><![CDATA[\n", LiRow(col, r.href, r.title, r.date, r.extra, "bt-data-time"), "]]></record>\n");
+      }
     }
+    absl::StrAppend(&c.out, "</recordset>\n</datastore></script></div>\n<script type=\"text/javascript\" src=\"/module/jslib/jquery/jpage/jquery.jpage.js\"></script>\n",
+                    "<script type=\"text/javascript\">$(document).ready(function(){$('#", unitid, "').jpage({dataStore:dataStore", unitid,
+                    ",dataBefore:'<ul class=\"gl-list\">',dataAfter:'</ul>',perPage:", per, ",totalRecord:", total,
+                    ",groupSize:3,barPosition:'bottom',proxyUrl:'", kHanwebDataproxyPath, "',ajaxParam:{col:1,appid:1,webid:", webid,
+                    ",path:'/',columnid:", col.column_id, ",sourceContentType:1,unitid:'", unitid, "',webname:'", Esc(s.name),
+                    "',permissiontype:0}});});</script>\n");
+  } else if (col.blank != BlankKind::kNone) {
+    BlankList(c, col);
     c.out += "</div>\n";
     return;
+  } else {
+    AppendRows(c, col, ListRows(s, column, page * per, (page + 1) * per), false);
   }
-  const int per = ItemsPerListPage(s, column);
-  const int n = static_cast<int>(col.items.size());
-  std::vector<std::tuple<std::string, std::string, std::string, std::string>> rows;
-  for (int k = page * per; k < n && k < (page + 1) * per; ++k) {
-    std::string extra;
-    std::string date = FormatListDate(col.items[k].date, col.date_format);
-    if (col.category == Category::kConsult) {
-      const bool answered = col.messages[k].replied != kNoDay;
-      extra = answered ? (k % 2 ? "已答复" : "已回复") : (k % 2 ? "办理中" : "未答复");
-      if (col.messages[k].missing & kMsgAskTime) date = "";
-    } else if (col.category == Category::kSurvey) {
-      const Survey& sv = col.surveys[k];
-      const bool open = sv.end >= p_.options.as_of || sv.open_after_end;
-      extra = open ? "进行中" : "已结束";
-      if (sv.show_dates) date = absl::StrCat(FormatIso(sv.start), " 至 ", FormatIso(sv.end));
-      else date = "";
-    }
-    rows.push_back({ArticlePath(s, column, k), Title(s, column, k), date, extra});
-  }
-  AppendItems(c.out, col.layout, rows);
   if (col.category == Category::kConsult && s.FindColumn(Category::kStats) >= 0) {
-    absl::StrAppend(&c.out, "<p class=\"stat-link\"><a href=\"", ListPath(s, s.FindColumn(Category::kStats), 0), "\">留言办理情况统计</a></p>\n");
+    absl::StrAppend(&c.out, "<p class=\"stat-link\"><a href=\"", AmpEsc(H(c, ListPath(s, s.FindColumn(Category::kStats), 0))),
+                    "\">留言办理情况统计</a></p>\n");
   }
-  if (col.category == Category::kSurvey && s.FindColumn(Category::kFeedback) >= 0) {
-    absl::StrAppend(&c.out, "<p class=\"fk-link\"><a href=\"", ListPath(s, s.FindColumn(Category::kFeedback), 0), "\">征集结果反馈</a></p>\n");
+  if (col.category == Category::kSurvey && s.FindColumn(Category::kFeedback) >= 0 && !s.feedback_in_survey_column) {
+    absl::StrAppend(&c.out, "<p class=\"fk-link\"><a href=\"", AmpEsc(H(c, ListPath(s, s.FindColumn(Category::kFeedback), 0))),
+                    "\">征集结果反馈</a></p>\n");
   }
-  // Pagination.
-  const int pages = ListPageCount(s, column);
-  absl::StrAppend(&c.out, "<div class=\"page\">共", n, "条记录 第", page + 1, "/", pages, "页 ");
-  if (page > 0) {
-    absl::StrAppend(&c.out, "<a href=\"", ListPath(s, column, 0), "\">首页</a> <a href=\"", ListPath(s, column, page - 1), "\">上一页</a> ");
-  }
-  if (page + 1 < pages) {
-    absl::StrAppend(&c.out, "<a href=\"", ListPath(s, column, page + 1), "\">下一页</a> <a href=\"", ListPath(s, column, pages - 1), "\">尾页</a>");
-  }
+  if (col.blank == BlankKind::kNone) Pagination(c, column, page);
   c.out += "</div>\n";
-  if (s.style == CmsStyle::kTrs) {
-    absl::StrAppend(&c.out, "<script>createPageHTML(", pages, ", ", page, ", \"index\", \"html\");</script>\n");
-  }
-  c.out += "</div>\n";
-  // Sidebar: the other columns and the latest news, as real portal templates have.
+  // Sidebar: the other columns (of the same section when the navigation is by section or a
+  // catalogue tree holds the open-government columns) and the latest news.
   c.out += "<div class=\"side\"><h3>栏目导航</h3><ul>";
-  for (size_t i = 0; i < s.columns.size(); ++i) {
-    absl::StrAppend(&c.out, "<li", static_cast<int>(i) == column ? " class=\"on\"" : "", "><a href=\"",
-                    ListPath(s, static_cast<int>(i), 0), "\">", s.columns[i].name, "</a></li>");
+  const bool by_section = s.nav_sections || s.catalogue_tree;
+  const bool gov_col = col.section == "xxgk" || col.section == "zwgk";
+  if (s.catalogue_tree && gov_col) {
+    absl::StrAppend(&c.out, "<li><a href=\"", AmpEsc(H(c, CatalogueTreePath(s))), "\">信息公开目录</a></li>");
+  } else {
+    for (size_t i = 0; i < s.columns.size(); ++i) {
+      const Column& o = s.columns[i];
+      if (o.merged || (by_section && o.section != col.section)) continue;
+      absl::StrAppend(&c.out, "<li", static_cast<int>(i) == column ? " class=\"on\"" : "", "><a href=\"",
+                      AmpEsc(H(c, ListPath(s, static_cast<int>(i), 0))), "\">", o.name, "</a></li>");
+    }
   }
   c.out += "</ul><h3>热点信息</h3><ul>";
   const Column& news = s.columns[0];
   for (size_t k = 0; k < news.items.size() && k < 8; ++k) {
-    absl::StrAppend(&c.out, "<li><a href=\"", ArticlePath(s, 0, static_cast<int>(k)), "\">", Esc(Title(s, 0, static_cast<int>(k))),
+    absl::StrAppend(&c.out, "<li><a href=\"", AmpEsc(H(c, ArticlePath(s, 0, static_cast<int>(k)))), "\">", Esc(Title(s, 0, static_cast<int>(k))),
                     "</a></li>");
   }
   c.out += "</ul></div>\n";
@@ -472,7 +825,7 @@ void SiteRenderer::ArticleBody(Ctx& c, int column, int item) const {
   const Item& it = col.items[item];
   const uint64_t h = Mix(s.seed, it.id);
   const std::string title = Title(s, column, item);
-  absl::StrAppend(&c.out, "<div class=\"crumb\">当前位置：<a href=\"/\">首页</a> &gt; <a href=\"", ListPath(s, column, 0), "\">",
+  absl::StrAppend(&c.out, "<div class=\"crumb\">当前位置：<a href=\"", H(c, HomeForward(s)), "\">首页</a> &gt; <a href=\"", AmpEsc(H(c, ListPath(s, col.merged ? s.FindColumn(Category::kSurvey) : column, 0))), "\">",
                   col.name, "</a> &gt; 正文</div>\n<div class=\"main article\">\n");
   const bool open_gov = (col.category >= Category::kNotice && col.category <= Category::kFinance &&
                          (s.style == CmsStyle::kIntensive || s.style == CmsStyle::kJavaAction)) ||
@@ -493,11 +846,19 @@ void SiteRenderer::ArticleBody(Ctx& c, int column, int item) const {
     absl::StrAppend(&c.out, "<tr><td class=\"label\">主 题 词：</td><td colspan=\"3\">", col.name, "</td></tr>\n</table>\n");
   }
   absl::StrAppend(&c.out, "<h1 class=\"title\">", Esc(title), "</h1>\n<div class=\"info\">");
-  switch (s.style) {
-    case CmsStyle::kTrs: absl::StrAppend(&c.out, "发布时间：", FormatListDate(it.date, DateFormat::kIsoMinute)); break;
-    case CmsStyle::kIntensive: absl::StrAppend(&c.out, "发布日期：", FormatChinese(it.date)); break;
-    case CmsStyle::kHashed: absl::StrAppend(&c.out, "发布日期：", FormatIso(it.date), " 00:00"); break;
-    case CmsStyle::kJavaAction: absl::StrAppend(&c.out, "信息提供日期：", FormatSlash(it.date)); break;
+  if (s.article_date == ArticleDate::kMetaAndText || s.article_date == ArticleDate::kTextOnly) {
+    const Ymd y = YmdFromDay(it.date);
+    switch (s.style) {
+      case CmsStyle::kTrs:
+      case CmsStyle::kEpoint: absl::StrAppend(&c.out, "发布时间：", FormatListDate(it.date, DateFormat::kIsoMinute)); break;
+      case CmsStyle::kIntensive: absl::StrAppend(&c.out, "发布日期：", FormatChinese(it.date)); break;
+      case CmsStyle::kHashed: absl::StrAppend(&c.out, "发布日期：", FormatIso(it.date), " 00:00"); break;
+      case CmsStyle::kJavaAction: absl::StrAppend(&c.out, "信息提供日期：", FormatSlash(it.date)); break;
+      case CmsStyle::kHanweb: absl::StrAppend(&c.out, "发布日期：", FormatIso(it.date)); break;
+      case CmsStyle::kPhpcms:
+      case CmsStyle::kDedecms: absl::StrAppend(&c.out, "发布时间：", FormatIso(it.date), absl::StrFormat(" %02d:%02d:%02d", 8 + it.date % 10, (it.date * 7) % 60, it.id % 60)); break;
+      case CmsStyle::kLegacyTable: absl::StrAppend(&c.out, "发布时间：", y.year, "-", y.month, "-", y.day, " ", 8 + it.date % 10, ":", absl::StrFormat("%02d", static_cast<int>((it.date * 7) % 60)), ":00"); break;
+    }
   }
   absl::StrAppend(&c.out, "　来源：", Esc(c.u.short_name), "　浏览次数：", 50 + h % 3000, "</div>\n<div class=\"content\" id=\"zoom\">\n");
   const int paras = 3 + static_cast<int>(h % 5);
@@ -543,21 +904,21 @@ void SiteRenderer::ArticleBody(Ctx& c, int column, int item) const {
     c.out += "</table>\n";
   }
   // Images and attachments.
-  if (h % 3 == 0) absl::StrAppend(&c.out, "<p style=\"text-align:center\"><img src=\"", ImagePath(s, column, item, 1), "\" alt=\"\"></p>\n");
+  if (h % 3 == 0) absl::StrAppend(&c.out, "<p style=\"text-align:center\"><img src=\"", H(c, ImagePath(s, column, item, 1)), "\" alt=\"\"></p>\n");
   std::vector<std::pair<std::string, std::string>> atts;
   if (h % 4 == 0) atts.push_back({AttachmentPath(s, column, item, 1, "pdf"), "附件1.pdf"});
   for (const Injection* in : ins) {
-    if (in->kind == InjectKind::kMissingImage) absl::StrAppend(&c.out, "<p><img src=\"", in->path, "\" alt=\"图片\"></p>\n");
+    if (in->kind == InjectKind::kMissingImage) absl::StrAppend(&c.out, "<p><img src=\"", H(c, in->path), "\" alt=\"图片\"></p>\n");
     if (in->kind == InjectKind::kMissingAttachment) {
       atts.push_back({in->path, absl::StrCat("附件", atts.size() + 1, in->path.substr(in->path.rfind('.')))});
     }
     if (in->kind == InjectKind::kBrokenLink) {
-      absl::StrAppend(&c.out, "<p>相关链接：<a href=\"", in->path, "\">", Esc(in->text), "</a></p>\n");
+      absl::StrAppend(&c.out, "<p>相关链接：<a href=\"", H(c, in->path), "\">", Esc(in->text), "</a></p>\n");
     }
   }
   if (!atts.empty()) {
     c.out += "<div class=\"attachments\">附件：<ul>";
-    for (auto& [href, name] : atts) absl::StrAppend(&c.out, "<li><a href=\"", href, "\">", name, "</a></li>");
+    for (auto& [href, name] : atts) absl::StrAppend(&c.out, "<li><a href=\"", H(c, href), "\">", name, "</a></li>");
     c.out += "</ul></div>\n";
   }
   c.out += "</div>\n<div class=\"tools\"><a href=\"javascript:window.print();\">【打印本页】</a> <a href=\"javascript:window.close();\">【关闭窗口】</a></div>\n</div>\n";
@@ -570,7 +931,7 @@ void SiteRenderer::MessageBody(Ctx& c, int column, int item) const {
   const Message& m = col.messages[item];
   const uint64_t h = Mix(s.seed, it.id);
   const std::string title = MessageTitle(h);
-  absl::StrAppend(&c.out, "<div class=\"crumb\">当前位置：<a href=\"/\">首页</a> &gt; <a href=\"", ListPath(s, column, 0), "\">",
+  absl::StrAppend(&c.out, "<div class=\"crumb\">当前位置：<a href=\"", H(c, HomeForward(s)), "\">首页</a> &gt; <a href=\"", AmpEsc(H(c, ListPath(s, col.merged ? s.FindColumn(Category::kSurvey) : column, 0))), "\">",
                   col.name, "</a></div>\n<div class=\"main message\">\n");
   const std::string ask = Paragraph(Mix(h, 1), 2);
   const std::string reply_unit = c.u.name;
@@ -613,7 +974,7 @@ void SiteRenderer::SurveyBody(Ctx& c, int column, int item) const {
   const Item& it = col.items[item];
   const uint64_t h = Mix(s.seed, it.id);
   const bool open = sv.end >= p_.options.as_of || sv.open_after_end;
-  absl::StrAppend(&c.out, "<div class=\"crumb\">当前位置：<a href=\"/\">首页</a> &gt; <a href=\"", ListPath(s, column, 0), "\">",
+  absl::StrAppend(&c.out, "<div class=\"crumb\">当前位置：<a href=\"", H(c, HomeForward(s)), "\">首页</a> &gt; <a href=\"", AmpEsc(H(c, ListPath(s, col.merged ? s.FindColumn(Category::kSurvey) : column, 0))), "\">",
                   col.name, "</a></div>\n<div class=\"main survey\">\n<h1 class=\"title\">", Esc(Title(s, column, item)), "</h1>\n");
   absl::StrAppend(&c.out, "<div class=\"info\">发布日期：", FormatIso(it.date), "</div>\n");
   if (sv.show_dates) {
@@ -627,9 +988,9 @@ void SiteRenderer::SurveyBody(Ctx& c, int column, int item) const {
   } else {
     c.out += "<p class=\"closed\">本次征集已结束，感谢您的参与。</p>\n";
   }
-  if (sv.feedback >= 0) {
+  if (sv.feedback >= 0 && !s.feedback_in_survey_column) {
     const int fc = s.FindColumn(Category::kFeedback);
-    absl::StrAppend(&c.out, "<p class=\"feedback\">结果反馈：<a href=\"", ArticlePath(s, fc, sv.feedback), "\">",
+    absl::StrAppend(&c.out, "<p class=\"feedback\">结果反馈：<a href=\"", AmpEsc(H(c, ArticlePath(s, fc, sv.feedback))), "\">",
                     Esc(Title(s, fc, sv.feedback)), "</a></p>\n");
   }
   c.out += "</div>\n";
@@ -642,7 +1003,7 @@ void SiteRenderer::GuideBody(Ctx& c, int column, int item) const {
   const uint64_t h = Mix(s.seed, it.id);
   const uint8_t miss = col.guide_missing[item];
   const std::string name = ServiceItemName(h);
-  absl::StrAppend(&c.out, "<div class=\"crumb\">当前位置：<a href=\"/\">首页</a> &gt; <a href=\"", ListPath(s, column, 0), "\">",
+  absl::StrAppend(&c.out, "<div class=\"crumb\">当前位置：<a href=\"", H(c, HomeForward(s)), "\">首页</a> &gt; <a href=\"", AmpEsc(H(c, ListPath(s, col.merged ? s.FindColumn(Category::kSurvey) : column, 0))), "\">",
                   col.name, "</a></div>\n<div class=\"main guide\">\n<h1 class=\"title\">", name, "办事指南</h1>\n");
   const std::string values[kGuideElements] = {
       name,
@@ -686,17 +1047,54 @@ void SiteRenderer::StatsBody(Ctx& c) const {
 
 void SiteRenderer::SitemapBody(Ctx& c) const {
   const Site& s = c.s;
-  c.out += "<div class=\"main sitemap\"><h2>网站地图</h2><ul>";
+  absl::StrAppend(&c.out, "<div class=\"main sitemap\"><h2>", s.sitemap_zhandian ? "站点地图" : "网站地图", "</h2><ul>");
   for (size_t i = 0; i < s.columns.size(); ++i) {
-    absl::StrAppend(&c.out, "<li><a href=\"", ListPath(s, static_cast<int>(i), 0), "\">", s.columns[i].name, "</a></li>");
+    if (s.columns[i].merged) continue;
+    absl::StrAppend(&c.out, "<li><a href=\"", AmpEsc(H(c, ListPath(s, static_cast<int>(i), 0))), "\">", s.columns[i].name, "</a></li>");
   }
   c.out += "</ul></div>\n";
 }
 
-std::string SiteRenderer::RenderHtml(int site, const PageRef& ref, absl::string_view query) const {
+void SiteRenderer::TreeBody(Ctx& c) const {
+  const Site& s = c.s;
+  c.out += "<div class=\"main xxgkml\"><h2>政府信息公开目录</h2>\n<ul class=\"tree\" id=\"tree\"><li class=\"node open\"><span>信息公开</span><ul>\n";
+  for (size_t i = 0; i < s.columns.size(); ++i) {
+    const Column& col = s.columns[i];
+    if (col.section != "xxgk" && col.section != "zwgk") continue;
+    absl::StrAppend(&c.out, "<li class=\"leaf\"><a href=\"", AmpEsc(H(c, ListPath(s, static_cast<int>(i), 0))), "\" target=\"rightFrame\">",
+                    col.name, "</a></li>\n");
+  }
+  c.out += "</ul></li></ul></div>\n";
+}
+
+std::string SiteRenderer::HomeForwardPage(const Site& s) const {
+  // "/" only forwards to the real home page: a meta refresh or a script.
+  std::string out = "<!DOCTYPE html>\n<html>\n<head>\n";
+  if (s.charset == Charset::kUtf8) out += "<meta charset=\"utf-8\">\n";
+  if (s.charset == Charset::kGbkMetaOnly) out += "<meta http-equiv=\"Content-Type\" content=\"text/html; charset=gb2312\">\n";
+  const std::string target = s.real_home_path;
+  if (s.home_kind == HomeKind::kMetaRefresh) {
+    absl::StrAppend(&out, "<meta http-equiv=\"refresh\" content=\"0;url=", s.seed % 2 ? target : target.substr(1), "\">\n");
+  }
+  absl::StrAppend(&out, "<title>", Esc(s.name), "</title>\n</head>\n<body>\n");
+  if (s.home_kind == HomeKind::kScriptRedirect) {
+    absl::StrAppend(&out, "<script type=\"text/javascript\">", s.seed % 2 ? "window.location.href='" : "location.replace('",
+                    target, s.seed % 2 ? "';" : "');", "</script>\n");
+  }
+  out += "</body>\n</html>\n";
+  return out;
+}
+
+std::string SiteRenderer::RenderHtml(int site, const PageRef& ref, absl::string_view page_path, absl::string_view query) const {
   const Site& s = p_.sites[site];
-  Ctx c{s, p_.units[s.unit], site, {}, {}};
+  Ctx c{s, p_.units[s.unit], site, {}, {}, std::string(page_path)};
   switch (ref.type) {
+    case PageType::kHomeForward: return HomeForwardPage(s);
+    case PageType::kTree:
+      Head(c, absl::StrCat("政府信息公开目录_", s.name), "信息公开目录", "", 0);
+      Header(c);
+      TreeBody(c);
+      break;
     case PageType::kHome:
       Head(c, s.name, "首页", "", 0);
       Header(c);
@@ -715,7 +1113,7 @@ std::string SiteRenderer::RenderHtml(int site, const PageRef& ref, absl::string_
       for (size_t i = 0; i < s.columns.size() && shown < 10; ++i) {
         if (!IsUpdatingCategory(s.columns[i].category)) continue;
         for (size_t k = 0; k < s.columns[i].items.size() && k < 3; ++k, ++shown) {
-          absl::StrAppend(&c.out, "<li><a href=\"", ArticlePath(s, static_cast<int>(i), static_cast<int>(k)), "\">",
+          absl::StrAppend(&c.out, "<li><a href=\"", AmpEsc(H(c, ArticlePath(s, static_cast<int>(i), static_cast<int>(k)))), "\">",
                           Esc(Title(s, static_cast<int>(i), static_cast<int>(k))), "</a></li>");
         }
       }
@@ -800,10 +1198,31 @@ HttpResponse SiteRenderer::Render(int site, absl::string_view pq) const {
     path = pq.substr(0, qm);
     query = pq.substr(qm + 1);
   }
-  auto it = routes.find(pq);
-  if (it == routes.end() && s.style != CmsStyle::kJavaAction) it = routes.find(path);
-  if (it == routes.end() && path == SearchPath(s)) it = routes.find(path);
-  if (it != routes.end()) return Finish(s, RenderHtml(site, it->second, query));
+  if (s.style == CmsStyle::kHanweb && path == kHanwebDataproxyPath) {
+    // The jpage data proxy: form fields from the query (a POST body is appended to it).
+    const auto params = QueryParams(query);
+    const int per = std::clamp(IntParam(params, "perpage", ItemsPerListPage(s, 0)), 1, 100);
+    int start = IntParam(params, "startrecord", -1);
+    if (start < 0) start = (std::max(IntParam(params, "page", 1), 1) - 1) * per + 1;
+    const int end = IntParam(params, "endrecord", start + per - 1);
+    HttpResponse r;
+    r.content_type = "text/xml; charset=utf-8";
+    r.body = HanwebDatastore(site, static_cast<uint32_t>(std::max(IntParam(params, "columnid", 0), 0)), start, end);
+    return r;
+  }
+  const std::string canonical = CanonicalPathQuery(std::string(pq));
+  auto it = routes.find(canonical);
+  if (it == routes.end() && s.style != CmsStyle::kJavaAction) it = routes.find(std::string(path));
+  if (it == routes.end() && path == SearchPath(s)) it = routes.find(std::string(path));
+  if (it != routes.end() && it->second.type == PageType::kHomeForward && s.home_kind == HomeKind::kRedirect302) {
+    HttpResponse r;
+    r.status = 302;
+    r.content_type = "text/html; charset=utf-8";
+    r.headers.push_back({"Location", s.real_home_path});
+    r.body = absl::StrCat("<html><body><a href=\"", s.real_home_path, "\">", s.real_home_path, "</a></body></html>");
+    return r;
+  }
+  if (it != routes.end()) return Finish(s, RenderHtml(site, it->second, canonical, query));
   if (!missing_[site].contains(path)) {
     for (const StaticType& t : kStatic) {
       if (!absl::EndsWith(path, t.ext)) continue;

@@ -40,8 +40,13 @@ class SiteRenderer {
   // Every routable path of a site (sorted), for export-site.
   std::vector<std::string> Paths(int site) const;
 
+  // The href a page at `page_path` writes for the site path `target` (per the site's LinkStyle).
+  static std::string Href(const Site& s, absl::string_view page_path, const std::string& target);
+  // Hanweb jpage data proxy: the <datastore> XML of records [start, end] (1-based) of a column.
+  std::string HanwebDatastore(int site, uint32_t column_id, int start, int end) const;
+
  private:
-  enum class PageType : uint8_t { kHome, kList, kArticle, kSitemap, kSearch };
+  enum class PageType : uint8_t { kHome, kHomeForward, kList, kArticle, kSitemap, kSearch, kTree };
   struct PageRef {
     PageType type;
     int16_t column;
@@ -49,7 +54,8 @@ class SiteRenderer {
   };
   struct Ctx;
 
-  std::string RenderHtml(int site, const PageRef& ref, absl::string_view query) const;
+  std::string RenderHtml(int site, const PageRef& ref, absl::string_view page_path, absl::string_view query) const;
+  std::string HomeForwardPage(const Site& s) const;
   HttpResponse Finish(const Site& s, std::string html) const;
   void Head(Ctx& c, const std::string& title, const std::string& column, const std::string& article_title,
             Day pub) const;
@@ -64,6 +70,17 @@ class SiteRenderer {
   void ProfileBody(Ctx& c, int column) const;
   void StatsBody(Ctx& c) const;
   void SitemapBody(Ctx& c) const;
+  void TreeBody(Ctx& c) const;
+  std::string HomeForward(const Site& s) const;
+  std::string H(const Ctx& c, const std::string& target) const;
+  struct Row {
+    std::string href, title, date, extra;
+    std::string date_attr;  // the date for a title= attribute
+  };
+  std::vector<Row> ListRows(const Site& s, int column, int from, int to) const;
+  void AppendRows(Ctx& c, const Column& col, const std::vector<Row>& rows, bool home_block) const;
+  void Pagination(Ctx& c, int column, int page) const;
+  void BlankList(Ctx& c, const Column& col) const;
   std::string Title(const Site& s, int column, int item) const;
 
   const Province& p_;

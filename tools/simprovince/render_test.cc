@@ -1,11 +1,14 @@
 // Truth and generated content agree: re-derives truth entries from rendered pages.
 #include "tools/simprovince/render.h"
 
+#include <memory>
 #include <set>
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_split.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "absl/strings/str_replace.h"
 #include "gtest/gtest.h"
 #include "nlohmann/json.hpp"
 #include "tools/simprovince/api.h"
@@ -50,6 +53,39 @@ class TruthAgreesTest : public ::testing::Test {
     return r;
   }
   static void iconv_back(const std::string& in, std::string* out);
+  static const Site& SiteOf(const std::string& url) {
+    std::string rest = url.substr(7);
+    return province_->sites[province_->site_by_host.at(rest.substr(0, rest.find('/')))];
+  }
+  // Resolves an href written on the page at `page` (a site path) to a site path.
+  static std::string Resolve(const Site& s, const std::string& page, std::string href) {
+    if (absl::StartsWith(href, "http://" + s.host)) href = href.substr(7 + s.host.size());
+    if (absl::StartsWith(href, "/")) return href;
+    if (absl::StartsWith(href, "?")) return page.substr(0, page.find('?')) + href;
+    const std::string page_path = page.substr(0, page.find('?'));
+    const std::string base = s.link_style == LinkStyle::kBaseHref ? "/" : page_path.substr(0, page_path.rfind('/') + 1);
+    std::vector<std::string> parts = absl::StrSplit(base + href, '/');
+    std::vector<std::string> out;
+    for (size_t i = 1; i < parts.size(); ++i) {
+      if (parts[i] == "..") {
+        if (!out.empty()) out.pop_back();
+      } else if (parts[i] != ".") {
+        out.push_back(parts[i]);
+      } else if (i + 1 == parts.size()) {
+        out.push_back("");
+      }
+    }
+    return "/" + absl::StrJoin(out, "/");
+  }
+  // Every href="…" of a page (&amp; decoded).
+  static std::vector<std::string> Hrefs(const std::string& body) {
+    std::vector<std::string> out;
+    for (size_t p = body.find("href=\""); p != std::string::npos; p = body.find("href=\"", p + 6)) {
+      size_t e = body.find('"', p + 6);
+      out.push_back(absl::StrReplaceAll(body.substr(p + 6, e - p - 6), {{"&amp;", "&"}}));
+    }
+    return out;
+  }
 
   static Province* province_;
   static SiteRenderer* renderer_;
@@ -91,7 +127,9 @@ TEST_F(TruthAgreesTest, EveryPlantedFindingIsVisibleInThePages) {
         EXPECT_EQ(Get(url).status, 404) << url;
         Get(src, &body);
         std::string path = url.substr(url.find('/', 7));
-        EXPECT_TRUE(absl::StrContains(body, absl::StrCat("\"", path, "\""))) << src << " does not link " << path;
+        const Site& site = SiteOf(src);
+        const std::string href = SiteRenderer::Href(site, src.substr(src.find('/', 7)), path);
+        EXPECT_TRUE(absl::StrContains(body, absl::StrCat("\"", href, "\""))) << src << " does not link " << path << " as " << href;
         ++checked;
       } else if (kind == "expression_error" || kind == "sensitive_word" || kind == "abolished_name" ||
                  kind == "privacy_id_number" || kind == "privacy_mobile") {
@@ -101,11 +139,27 @@ TEST_F(TruthAgreesTest, EveryPlantedFindingIsVisibleInThePages) {
       } else if (kind == "column_not_updated") {
         EXPECT_EQ(Get(url, &body).status, 200);
         Day d = *ParseIsoDate(date);
-        bool found = false;
-        for (DateFormat fmt : {DateFormat::kIso, DateFormat::kChinese, DateFormat::kBracketMonthDay, DateFormat::kSlash}) {
-          found = found || absl::StrContains(body, FormatListDate(d, fmt));
+        const Site& site = SiteOf(url);
+        const Column* col = nullptr;
+        int ci = -1;
+        for (size_t i = 0; i < site.columns.size(); ++i) {
+          if (SiteOrigin(site) + ListPath(site, static_cast<int>(i), 0) == url) col = &site.columns[ci = static_cast<int>(i)];
         }
-        EXPECT_TRUE(found) << url << " lacks its newest date " << date;
+        ASSERT_NE(col, nullptr) << url;
+        if (col->date_format == DateFormat::kNone) {
+          // Undated list: the newest date is only in the newest article (or its URL).
+          std::string art;
+          const std::string art_url = SiteOrigin(site) + ArticlePath(site, ci, 0);
+          EXPECT_EQ(Get(art_url, &art).status, 200);
+          EXPECT_FALSE(absl::StrContains(body, FormatIso(d))) << url;
+          const Ymd y = YmdFromDay(d);
+          EXPECT_TRUE(absl::StrContains(art, FormatIso(d)) || absl::StrContains(art, FormatChinese(d)) ||
+                      absl::StrContains(art, FormatSlash(d)) || absl::StrContains(art_url, FormatCompact(d)) ||
+                      absl::StrContains(art_url, absl::StrCat("/art/", y.year, "/", y.month, "/", y.day, "/")))
+              << art_url << " lacks its date " << date;
+        } else {
+          EXPECT_TRUE(absl::StrContains(body, FormatListDate(d, col->date_format))) << url << " lacks its newest date " << date;
+        }
         // Nothing newer than the truth's date on the first list page.
         EXPECT_FALSE(absl::StrContains(body, FormatListDate(d + 1, DateFormat::kIso))) << url;
         ++checked;
@@ -190,16 +244,203 @@ TEST_F(TruthAgreesTest, PagesLookReal) {
   HttpResponse list = renderer_->Render(0, ListPath(s, 0, 0));
   EXPECT_GE(list.body.size(), 30u * 1024);
   EXPECT_LE(list.body.size(), 60u * 1024);
-  std::string home3;
-  iconv_back(renderer_->Render(3, "/").body, &home3);
-  for (const char* needle : {"<meta name=\"SiteName\"", "<meta name=\"SiteIDCode\"", "<meta name=\"ColumnName\"", "网站标识码",
-                             "公网安备", "党政机关", "网站地图", "我为政府网站找错", "主办单位"}) {
-    EXPECT_TRUE(absl::StrContains(home3, needle)) << needle;
+  // Every footer item a site has is on its real home page, as an image link or as the script a
+  // browser runs to draw it; a missing one is in none of its forms.
+  for (const auto& t : (*truth_)["targets"]) {
+    if (t["type"] != "site") continue;
+    std::string home;
+    EXPECT_EQ(Get(std::string(t["facts"]["real_home_url"]), &home).status, 200);
+    const Site& site = SiteOf(t["facts"]["home_url"]);
+    for (const char* needle : {"<meta name=\"SiteName\"", "<meta name=\"SiteIDCode\"", "<meta name=\"ColumnName\""}) {
+      EXPECT_TRUE(absl::StrContains(home, needle)) << needle;
+    }
+    std::set<std::string> missing;
+    for (const auto& f : t["findings"]) missing.insert(f["kind"].get<std::string>());
+    auto has = [&](const char* kind, std::vector<const char*> forms) {
+      bool any = false;
+      for (const char* f : forms) any = any || absl::StrContains(home, f);
+      EXPECT_EQ(any, !missing.count(kind)) << site.id << " " << kind;
+    };
+    has("footer_missing_site_code", {"网站标识码"});
+    has("footer_missing_police", {"公网安备"});
+    has("footer_missing_badge", {"alt=\"党政机关\"", "<span id=\"_ideConac\"></span><script", "%3Cspan id='_ideConac'"});
+    has("footer_missing_sitemap", {">网站地图</a>", ">站点地图</a>"});
+    has("footer_missing_error_report", {">我为政府网站找错</a>", "<script id=\"_jiucuo_\"", "id:'_jiucuo_'"});
+    has("footer_missing_sponsor", {"主办单位："});
   }
-  HttpResponse art = renderer_->Render(0, ArticlePath(s, 0, 0));
-  EXPECT_TRUE(absl::StrContains(art.body, "<meta name=\"PubDate\" content=\"" + FormatIso(s.columns[0].items[0].date)));
+  EXPECT_EQ(renderer_->Render(1, ArticlePath(province_->sites[1], 0, 0)).status, 200);
   EXPECT_EQ(renderer_->Render(0, "/no/such/page.html").status, 404);
   EXPECT_EQ(renderer_->Render(0, "/images/logo.png").content_type, "image/png");
+}
+
+TEST_F(TruthAgreesTest, TinyHasEveryFamilyAndEveryListForm) {
+  std::set<std::string> families, formats, places, homes, links, article_dates, badges, jiucuos, blanks;
+  bool script_pager = false, tree = false, sections = false, merged = false, via12345 = false, via_province = false,
+       complaint_only = false, zhandian = false;
+  for (const auto& t : (*truth_)["targets"]) {
+    if (t["type"] != "site") continue;
+    const auto& f = t["facts"];
+    families.insert(f["cms_family"].get<std::string>());
+    homes.insert(f["home_kind"].get<std::string>());
+    links.insert(f["link_style"].get<std::string>());
+    article_dates.insert(f["article_date"].get<std::string>());
+    badges.insert(f["footer_badge"].get<std::string>());
+    jiucuos.insert(f["footer_error_report"].get<std::string>());
+    tree = tree || f["catalogue_tree"].get<bool>();
+    sections = sections || f["nav_sections"].get<bool>();
+    merged = merged || f["survey_feedback_in_survey_column"].get<bool>();
+    via12345 = via12345 || f["consultation"] == "city_12345";
+    complaint_only = complaint_only || f["consultation"] == "complaint_mailbox_only";
+    via_province = via_province || f["service"] == "province_service_portal";
+    zhandian = zhandian || f["sitemap_name"] == "站点地图";
+    for (const auto& c : f["columns"]) {
+      formats.insert(c["list_dates"].get<std::string>());
+      places.insert(c["date_place"].get<std::string>());
+      script_pager = script_pager || (c["script_pager_only"].get<bool>() && c["pages"].get<int>() > 1);
+      if (c["blank"] != "none") blanks.insert(c["blank"].get<std::string>());
+    }
+  }
+  EXPECT_EQ(families.size(), 6u);
+  EXPECT_EQ(homes.size(), 4u);
+  EXPECT_EQ(links.size(), 3u);
+  EXPECT_EQ(article_dates.size(), 4u);
+  EXPECT_EQ(badges.size(), 3u);
+  EXPECT_EQ(jiucuos.size(), 4u);
+  EXPECT_EQ(places.size(), 4u);
+  for (const char* f : {"iso", "chinese", "month_day", "dot", "undated"}) EXPECT_TRUE(formats.count(f)) << f;
+  EXPECT_GE(blanks.size(), 2u);
+  EXPECT_TRUE(script_pager);
+  EXPECT_TRUE(tree);
+  EXPECT_TRUE(sections);
+  EXPECT_TRUE(merged);
+  EXPECT_TRUE(via12345);
+  EXPECT_TRUE(via_province);
+  EXPECT_TRUE(complaint_only);
+  EXPECT_TRUE(zhandian);
+}
+
+TEST_F(TruthAgreesTest, HanwebDataProxyAnswersTheRecordsAsked) {
+  const Site& s = province_->sites[0];
+  ASSERT_EQ(s.style, CmsStyle::kHanweb);
+  const Column& news = s.columns[0];
+  ASSERT_GT(news.items.size(), 16u);
+  // The list page carries the first 15 records in a <script type="text/xml"> datastore.
+  std::string list = renderer_->Render(0, ListPath(s, 0, 0)).body;
+  EXPECT_TRUE(absl::StrContains(list, "<script type=\"text/xml\"><datastore>"));
+  EXPECT_TRUE(absl::StrContains(list, ArticlePath(s, 0, 14)));
+  EXPECT_FALSE(absl::StrContains(list, "\"" + ArticlePath(s, 0, 15) + "\""));
+  EXPECT_TRUE(absl::StrContains(list, absl::StrCat("totalRecord:", news.items.size())));
+  EXPECT_FALSE(absl::StrContains(list, "下一页"));
+  // startrecord/endrecord are 1-based and inclusive; the form fields may come in any order.
+  HttpResponse r = renderer_->Render(0, absl::StrCat(kHanwebDataproxyPath, "?startrecord=16&endrecord=30&perpage=15&col=1&appid=1&webid=2",
+                                                      "&path=/&columnid=", news.column_id, "&unitid=4321&webname=x&permissiontype=0"));
+  EXPECT_EQ(r.status, 200);
+  EXPECT_EQ(r.content_type, "text/xml; charset=utf-8");
+  EXPECT_TRUE(absl::StrContains(r.body, absl::StrCat("<totalrecord>", news.items.size(), "</totalrecord>")));
+  const size_t want = std::min<size_t>(15, news.items.size() - 15);
+  size_t records = 0;
+  for (size_t p = r.body.find("<record>"); p != std::string::npos; p = r.body.find("<record>", p + 1)) ++records;
+  EXPECT_EQ(records, want);
+  EXPECT_TRUE(absl::StrContains(r.body, "\"" + ArticlePath(s, 0, 15) + "\""));
+  EXPECT_TRUE(absl::StrContains(r.body, "\"" + ArticlePath(s, 0, static_cast<int>(14 + want)) + "\""));
+  EXPECT_FALSE(absl::StrContains(r.body, "\"" + ArticlePath(s, 0, 14) + "\""));
+  if (news.items.size() > 15 + want) {
+    EXPECT_FALSE(absl::StrContains(r.body, "\"" + ArticlePath(s, 0, static_cast<int>(15 + want)) + "\""));
+  }
+  // page=N without startrecord: the same records.
+  HttpResponse byPage = renderer_->Render(0, absl::StrCat(kHanwebDataproxyPath, "?page=2&perpage=15&columnid=", news.column_id));
+  EXPECT_EQ(byPage.body, r.body);
+  // An unknown column answers an empty recordset; so does a blank one.
+  HttpResponse none = renderer_->Render(0, absl::StrCat(kHanwebDataproxyPath, "?startrecord=1&endrecord=15&columnid=7"));
+  EXPECT_TRUE(absl::StrContains(none.body, "<totalrecord>0</totalrecord>"));
+  EXPECT_FALSE(absl::StrContains(none.body, "<record>"));
+  for (size_t i = 0; i < s.columns.size(); ++i) {
+    if (s.columns[i].blank == BlankKind::kNone) continue;
+    std::string blank = renderer_->Render(0, ListPath(s, static_cast<int>(i), 0)).body;
+    EXPECT_TRUE(absl::StrContains(blank, "<recordset>\n</recordset>")) << s.columns[i].name;
+  }
+}
+
+TEST_F(TruthAgreesTest, TrsScriptOnlyPaginationAndForwardingHomes) {
+  const Site& s = province_->sites[1];
+  ASSERT_EQ(s.style, CmsStyle::kTrs);
+  int checked = 0;
+  for (size_t i = 0; i < s.columns.size(); ++i) {
+    const Column& c = s.columns[i];
+    const int pages = ListPageCount(s, static_cast<int>(i));
+    if (!c.script_pager_only || pages < 2) continue;
+    const std::string body = renderer_->Render(1, ListPath(s, static_cast<int>(i), 0)).body;
+    EXPECT_TRUE(absl::StrContains(body, absl::StrCat("createPageHTML(", pages, ", 0, \"index\", \"html\")")) ||
+                absl::StrContains(body, absl::StrCat("var countPage = ", pages, ";var currentPage = 0;")));
+    const std::string next = SiteRenderer::Href(s, ListPath(s, static_cast<int>(i), 0), ListPath(s, static_cast<int>(i), 1));
+    EXPECT_FALSE(absl::StrContains(body, "\"" + next + "\"")) << "an anchor to " << next;
+    EXPECT_TRUE(absl::EndsWith(ListPath(s, static_cast<int>(i), 1), "/index_1.html"));
+    EXPECT_EQ(renderer_->Render(1, ListPath(s, static_cast<int>(i), 1)).status, 200);
+    ++checked;
+  }
+  EXPECT_GT(checked, 0);
+  // "/" of the TRS site is a meta refresh to /index_1.html; the 302 home answers a Location.
+  const std::string home = renderer_->Render(1, "/").body;
+  EXPECT_TRUE(absl::StrContains(home, "http-equiv=\"refresh\" content=\"0;url="));
+  EXPECT_FALSE(absl::StrContains(home, "<div class=\"footer\">"));
+  EXPECT_EQ(renderer_->Render(1, "/index_1.html").status, 200);
+  HttpResponse r302 = renderer_->Render(5, "/");
+  EXPECT_EQ(r302.status, 302);
+  ASSERT_EQ(r302.headers.size(), 1u);
+  EXPECT_EQ(r302.headers[0].second, province_->sites[5].real_home_path);
+  EXPECT_TRUE(absl::StrContains(renderer_->Render(0, "/").body, "location"));
+}
+
+TEST_F(TruthAgreesTest, EveryLinkResolvesInEveryLinkStyle) {
+  // Relative ("../"), <base href> and query-only hrefs all lead to pages that exist (planted
+  // broken links, images and attachments excepted): the tiny sites and every city site.
+  std::vector<std::unique_ptr<Province>> provinces;
+  for (auto [profile, seed] : {std::pair{Profile::kTiny, 1}, std::pair{Profile::kCity, 3}}) {
+    GenerateOptions o;
+    o.seed = static_cast<uint64_t>(seed);
+    o.as_of = *ParseIsoDate("2020-06-30");
+    o.profile = profile;
+    provinces.push_back(std::make_unique<Province>(*GenerateProvince(o)));
+  }
+  std::set<int> styles;
+  const std::vector<const Province*> all = {province_, provinces[0].get(), provinces[1].get()};
+  for (const Province* pr : all) {
+    const SiteRenderer own(*pr);
+    const SiteRenderer& rr = pr == province_ ? *renderer_ : own;
+    for (size_t si = 0; si < pr->sites.size(); ++si) {
+      const Site& s = pr->sites[si];
+      styles.insert(static_cast<int>(s.link_style));
+      std::set<std::string> broken;
+      for (const Injection& in : s.injections) broken.insert(in.path);
+      std::vector<std::string> pages = {s.home_kind != HomeKind::kDirect ? s.real_home_path : "/"};
+      if (s.catalogue_tree) pages.push_back(CatalogueTreePath(s));
+      for (size_t c = 0; c < s.columns.size(); ++c) {
+        if (s.columns[c].merged) continue;
+        for (int pg = 0; pg < std::min(2, ListPageCount(s, static_cast<int>(c))); ++pg) {
+          if (ListPageHasHtml(s, pg)) pages.push_back(ListPath(s, static_cast<int>(c), pg));
+        }
+        if (!s.columns[c].items.empty()) pages.push_back(ArticlePath(s, static_cast<int>(c), 0));
+      }
+      int links = 0;
+      for (const std::string& page : pages) {
+        HttpResponse r = rr.Render(static_cast<int>(si), page);
+        ASSERT_EQ(r.status, 200) << s.id << " " << page;
+        std::string body;
+        if (s.charset == Charset::kUtf8) body = r.body;
+        else iconv_back(r.body, &body);
+        for (const std::string& href : Hrefs(body)) {
+          if (absl::StartsWith(href, "http://") && !absl::StartsWith(href, "http://" + s.host + "/")) continue;
+          if (absl::StartsWith(href, "mailto:") || absl::StartsWith(href, "javascript:") || absl::StartsWith(href, "#")) continue;
+          const std::string path = Resolve(s, page, href);
+          if (broken.count(path)) continue;
+          EXPECT_LT(rr.Render(static_cast<int>(si), path).status, 400) << s.id << " " << page << " links " << href << " -> " << path;
+          ++links;
+        }
+      }
+      EXPECT_GT(links, 20) << s.id;
+    }
+  }
+  EXPECT_EQ(styles.size(), 3u);
 }
 
 }  // namespace

@@ -43,6 +43,7 @@ absl::StatusOr<DetectionScore> ScoreDetection(const json& truth, const json& obs
   DetectionScore out;
   struct TruthTarget {
     std::string type;
+    std::string family;  // sites: the CMS family
     bool registered = true;
     std::map<Key, std::string> findings;  // key -> indicator
     std::set<Key> traps;
@@ -53,6 +54,13 @@ absl::StatusOr<DetectionScore> ScoreDetection(const json& truth, const json& obs
     TruthTarget& tt = truth_targets[name];
     tt.type = TargetType(name);
     tt.registered = !t.contains("in_registry") || t["in_registry"] != false;
+    if (tt.type == "site") {
+      tt.family = "unknown";
+      if (t.contains("facts") && t["facts"].is_object()) {
+        if (t["facts"].contains("cms_family") && t["facts"]["cms_family"].is_string()) tt.family = t["facts"]["cms_family"];
+        else if (t["facts"].contains("cms_style") && t["facts"]["cms_style"].is_string()) tt.family = t["facts"]["cms_style"];
+      }
+    }
     if (t.contains("findings") && t["findings"].is_array()) {
       for (const json& f : t["findings"]) {
         std::string kind = Str(f, "kind");
@@ -63,13 +71,20 @@ absl::StatusOr<DetectionScore> ScoreDetection(const json& truth, const json& obs
       for (const json& f : t["must_not_report"]) tt.traps.insert({Str(f, "kind"), MatchValue(f)});
     }
   }
+  const std::string* family = nullptr;  // of the target being counted (sites only)
   auto add = [&](const std::string& kind, const std::string& indicator, int Counts::*field) {
     out.by_kind[kind].*field += 1;
     out.by_indicator[indicator].*field += 1;
     out.overall.*field += 1;
+    if (family != nullptr && !family->empty()) {
+      out.by_family[*family].*field += 1;
+      out.by_family_kind[*family][kind].*field += 1;
+    }
   };
   auto all_fn = [&](const TruthTarget& tt) {
+    family = &tt.family;
     for (const auto& [key, ind] : tt.findings) add(key.first, ind, &Counts::fn);
+    family = nullptr;
   };
   std::set<std::string> seen;
   for (const json& t : obs["targets"]) {
@@ -79,9 +94,12 @@ absl::StatusOr<DetectionScore> ScoreDetection(const json& truth, const json& obs
     if (!seen.insert(name).second) return absl::InvalidArgumentError(absl::StrCat("observations: duplicate target ", name));
     const std::string type = TargetType(name);
     auto tt = truth_targets.find(name);
+    static const std::string kUnknownFamily = "unknown";
+    family = tt != truth_targets.end() ? &tt->second.family : type == "site" ? &kUnknownFamily : nullptr;
     if (Str(t, "status") == "NOT_ASSESSED") {
       out.not_assessed.push_back(name);
       if (tt != truth_targets.end()) all_fn(tt->second);
+      family = nullptr;
       continue;
     }
     std::map<Key, std::string> observed;
@@ -107,6 +125,7 @@ absl::StatusOr<DetectionScore> ScoreDetection(const json& truth, const json& obs
         if (!observed.count(key)) add(key.first, ind, &Counts::fn);
       }
     }
+    family = nullptr;
   }
   for (const auto& [name, tt] : truth_targets) {
     if (seen.count(name) || !tt.registered) continue;
@@ -121,9 +140,16 @@ json DetectionScore::ToJson() const {
   json kinds = json::object(), inds = json::object();
   for (const auto& [k, c] : by_kind) kinds[k] = CountsJson(c);
   for (const auto& [k, c] : by_indicator) inds[k] = CountsJson(c);
+  json fams = json::object(), fam_kinds = json::object();
+  for (const auto& [k, c] : by_family) fams[k] = CountsJson(c);
+  for (const auto& [f, m] : by_family_kind) {
+    for (const auto& [k, c] : m) fam_kinds[f][k] = CountsJson(c);
+  }
   return json{{"overall", CountsJson(overall)},
               {"by_kind", kinds},
               {"by_indicator", inds},
+              {"by_cms_family", fams},
+              {"by_cms_family_kind", fam_kinds},
               {"traps_reported", traps_reported},
               {"not_assessed_targets", not_assessed},
               {"missing_targets", missing_targets},
@@ -141,6 +167,7 @@ std::string DetectionScore::ToTable() const {
   };
   section("finding kind", by_kind);
   section("indicator", by_indicator);
+  section("CMS family (site findings)", by_family);
   absl::StrAppendFormat(&out, "%-34s %6d %6d %6d %9.3f %7.3f\n", "OVERALL", overall.tp, overall.fp, overall.fn,
                         overall.Precision(), overall.Recall());
   if (!traps_reported.empty()) {

@@ -20,6 +20,9 @@ struct Counts {
 struct DetectionScore {
   std::map<std::string, Counts> by_kind;
   std::map<std::string, Counts> by_indicator;
+  // Site findings per CMS family (truth facts.cms_family) and per family and kind.
+  std::map<std::string, Counts> by_family;
+  std::map<std::string, std::map<std::string, Counts>> by_family_kind;
   Counts overall;
   // Reported findings that the truth lists as must-not-report: target, kind, key.
   std::vector<nlohmann::json> traps_reported;

@@ -18,11 +18,13 @@ json Truth() {
   return json{{"targets",
                json::array({
                    json{{"target", "sites/a"},
+                        {"facts", json{{"cms_family", "hanweb"}, {"cms_style", "hanweb"}}},
                         {"findings", json::array({F("broken_link", "http://a.gov.cn/x.html"), F("home_not_updated"),
                                                   F("expression_error", "", "营商环竟"), F("no_search")})},
                         {"must_not_report", json::array({F("privacy_id_number", "", "4420001990****2216"),
                                                          F("broken_link", "javascript:window.print();")})}},
                    json{{"target", "sites/b"},
+                        {"facts", json{{"cms_style", "trs"}}},  // older truth files: the style
                         {"findings", json::array({F("site_unreachable"), F("column_not_updated", "http://b.gov.cn/tzgg/")})},
                         {"must_not_report", json::array()}},
                    json{{"target", "accounts/c"}, {"findings", json::array({F("account_not_updated")})},
@@ -78,6 +80,16 @@ TEST(ScoreDetectionTest, CountsTpFpFnPerKindIndicatorAndOverall) {
   EXPECT_NE(table.find("traps reported"), std::string::npos);
   EXPECT_NE(table.find("NOT_ASSESSED"), std::string::npos);
   EXPECT_EQ(s->ToJson()["overall"]["tp"], 3);
+  // Per CMS family (site findings only).
+  EXPECT_EQ(s->by_family.at("hanweb").tp, 2);
+  EXPECT_EQ(s->by_family.at("hanweb").fp, 2);
+  EXPECT_EQ(s->by_family.at("hanweb").fn, 2);
+  EXPECT_EQ(s->by_family.at("trs").fn, 2);
+  EXPECT_EQ(s->by_family.at("unknown").fp, 1);
+  EXPECT_EQ(s->by_family.size(), 3u);
+  EXPECT_EQ(s->by_family_kind.at("hanweb").at("broken_link").fp, 1);
+  EXPECT_EQ(s->ToJson()["by_cms_family"]["hanweb"]["recall"], 0.5);
+  EXPECT_NE(table.find("CMS family"), std::string::npos);
 }
 
 TEST(ScoreDetectionTest, RejectsMalformedInput) {
@@ -99,6 +111,14 @@ TEST(ScoreDetectionTest, PerfectExportOfTheTruthScoresOne) {
   EXPECT_EQ(s->overall.fp, 0);
   EXPECT_EQ(s->overall.fn, 0);
   EXPECT_EQ(s->overall.tp, 8);
+}
+
+TEST(ScoreDetectionTest, AnAbolishedNameMatchesWhicheverLevelIsWrittenBeforeIt) {
+  EXPECT_EQ(MatchValue(F("abolished_name", "", "农业局")), MatchValue(F("abolished_name", "", "市农业局")));
+  EXPECT_EQ(MatchValue(F("abolished_name", "", "县人口和计划生育局")), "人口和计划生育局");
+  EXPECT_EQ(MatchValue(F("abolished_name", "", "市")), "市");  // nothing left to name: as written
+  // Other kinds keep the text as written.
+  EXPECT_EQ(MatchValue(F("expression_error", "", "市营商环竟")), "市营商环竟");
 }
 
 TEST(NormalizeUrlTest, Normalises) {

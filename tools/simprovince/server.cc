@@ -1,5 +1,7 @@
 #include "tools/simprovince/server.h"
 
+#include <algorithm>
+
 #include <arpa/inet.h>
 #include <event2/buffer.h>
 #include <event2/bufferevent.h>
@@ -367,6 +369,18 @@ void Server::Handle(Worker& w, evhttp_request* req) {
     uri = slash == std::string::npos ? "/" : uri.substr(slash);
   }
   if (size_t c = host.rfind(':'); c != std::string::npos) host.resize(c);
+  if (evhttp_request_get_command(req) == EVHTTP_REQ_POST) {
+    // Form posts (the Hanweb jpage data proxy): the fields are read like query parameters.
+    evbuffer* in = evhttp_request_get_input_buffer(req);
+    const size_t n = std::min<size_t>(evbuffer_get_length(in), 8192);
+    if (n > 0) {
+      std::string form(n, '\0');
+      evbuffer_copyout(in, form.data(), n);
+      form.erase(std::remove_if(form.begin(), form.end(), [](char ch) { return ch == '\r' || ch == '\n'; }), form.end());
+      uri += uri.find('?') == std::string::npos ? "?" : "&";
+      uri += form;
+    }
+  }
 
   const FaultSpec* fault = nullptr;
   int fault_index = -1;

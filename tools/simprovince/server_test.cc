@@ -37,7 +37,7 @@ struct Reply {
 };
 
 // A minimal blocking HTTP/1.1 client (Connection: close), bounded by a receive timeout.
-Reply Fetch(int port, const std::string& host, const std::string& path, int timeout_s = 10) {
+Reply Fetch(int port, const std::string& host, const std::string& path, int timeout_s = 10, const std::string& form = "") {
   Reply r;
   auto t0 = std::chrono::steady_clock::now();
   int fd = socket(AF_INET, SOCK_STREAM, 0);
@@ -51,7 +51,11 @@ Reply Fetch(int port, const std::string& host, const std::string& path, int time
     close(fd);
     return r;
   }
-  std::string req = absl::StrCat("GET ", path, " HTTP/1.1\r\nHost: ", host, "\r\nConnection: close\r\n\r\n");
+  std::string req = form.empty()
+                        ? absl::StrCat("GET ", path, " HTTP/1.1\r\nHost: ", host, "\r\nConnection: close\r\n\r\n")
+                        : absl::StrCat("POST ", path, " HTTP/1.1\r\nHost: ", host,
+                                       "\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: ", form.size(),
+                                       "\r\nConnection: close\r\n\r\n", form);
   send(fd, req.data(), req.size(), MSG_NOSIGNAL);
   std::string raw;
   char buf[65536];
@@ -108,6 +112,29 @@ class ServerTest : public ::testing::Test {
 Province* ServerTest::province_ = nullptr;
 Server* ServerTest::server_ = nullptr;
 int ServerTest::port_ = 0;
+
+TEST_F(ServerTest, HanwebDataProxyAnswersPostsAndGets) {
+  // The portal of the tiny profile is a Hanweb site: its columns page through the jpage proxy.
+  const Site& s = province_->sites[0];
+  ASSERT_EQ(s.style, CmsStyle::kHanweb);
+  const Column& news = s.columns[0];
+  ASSERT_GT(news.items.size(), 16u);
+  const std::string path = absl::StrCat(kHanwebDataproxyPath, "?startrecord=16&endrecord=30&perpage=15");
+  const std::string form = absl::StrCat("col=1&appid=1&webid=1&path=%2F&columnid=", news.column_id,
+                                        "&sourceContentType=1&unitid=4321&webname=x&permissiontype=0");
+  Reply post = Fetch(port_, s.host, path, 10, form);
+  EXPECT_EQ(post.status, 200);
+  EXPECT_EQ(post.headers["content-type"], "text/xml; charset=utf-8");
+  EXPECT_TRUE(absl::StrContains(post.body, absl::StrCat("<totalrecord>", news.items.size(), "</totalrecord>")));
+  EXPECT_TRUE(absl::StrContains(post.body, "\"" + ArticlePath(s, 0, 15) + "\""));
+  EXPECT_FALSE(absl::StrContains(post.body, "\"" + ArticlePath(s, 0, 14) + "\""));
+  // A GET with the fields in the query answers the same; another column answers other records.
+  Reply get = Get(s.host, absl::StrCat(path, "&", form));
+  EXPECT_EQ(get.body, post.body);
+  Reply other = Fetch(port_, s.host, path, 10, absl::StrCat("columnid=", s.columns[1].column_id));
+  EXPECT_EQ(other.status, 200);
+  EXPECT_NE(other.body, post.body);
+}
 
 TEST_F(ServerTest, RoutesByHostHeader) {
   Reply r = Get("tjj.zs.gov.cn", "/index.html");
@@ -238,7 +265,8 @@ TEST_F(ServerTest, RedirectLoopAndUrlTrap) {
 }
 
 TEST_F(ServerTest, MalformedLyingOversizeAndGzipBomb) {
-  Reply m = Get("wjj.zs.gov.cn", "/");
+  const Site& wjj = province_->sites[province_->site_by_host.at("wjj.zs.gov.cn")];
+  Reply m = Get("wjj.zs.gov.cn", wjj.home_kind == HomeKind::kDirect ? "/" : wjj.real_home_path);  // the real home page
   EXPECT_EQ(m.status, 200);
   EXPECT_FALSE(absl::StrContains(m.body, "</html>"));
   EXPECT_EQ(m.headers["content-type"], "text/html; charset=GBK");  // wjj is UTF-8

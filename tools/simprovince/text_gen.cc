@@ -118,6 +118,9 @@ std::string MessageTitle(uint64_t h) { return P(h, 31, kMessageTopics); }
 std::string SurveyTitle(uint64_t h, const std::string& unit) {
   return absl::StrCat("关于", unit, P(h, 32, kSurveyTopics), "公开征求意见的公告");
 }
+std::string SurveyFeedbackTitle(uint64_t h, const std::string& unit) {
+  return absl::StrCat("关于", unit, P(h, 32, kSurveyTopics), "公开征求意见采纳情况的反馈");
+}
 std::string DatasetTitle(uint64_t h, const std::string& unit) {
   return absl::StrCat(unit, P(h, 33, kDatasetTopics));
 }
@@ -167,8 +170,14 @@ std::string PlantedSentence(const Injection& in) {
     case InjectKind::kSensitiveWord:
       return absl::StrCat("详情请咨询", in.text, "，联系QQ：", 100000 + HashString(in.text) % 900000, "。");
     case InjectKind::kAbolishedName:
-    case InjectKind::kAbolishedNameTrap:
-      return absl::StrCat("本次工作由市", in.text, "牵头，各有关单位配合实施。");
+    case InjectKind::kAbolishedNameTrap: {
+      const std::string place = in.place.empty() ? "市" : in.place;
+      switch (HashString(in.text) % 3) {
+        case 0: return absl::StrCat("本次工作由", place, in.text, "牵头，各有关单位配合实施。");
+        case 1: return absl::StrCat("经", place, in.text, "审核同意，现予以公布。");
+        default: return absl::StrCat("抄送：", place, in.text, "、", place, "财政局。");
+      }
+    }
     default:
       return in.text;
   }

@@ -18,6 +18,8 @@ std::string PersonName(uint64_t h);
 std::string ServiceItemName(uint64_t h);
 std::string MessageTitle(uint64_t h);
 std::string SurveyTitle(uint64_t h, const std::string& unit_short);
+// The feedback on the survey whose title SurveyTitle(h, unit_short) gives (same topic).
+std::string SurveyFeedbackTitle(uint64_t h, const std::string& unit_short);
 std::string DatasetTitle(uint64_t h, const std::string& unit_short);
 std::string PostTitle(uint64_t h, const std::string& unit_short);
 

@@ -1,7 +1,9 @@
 #include "tools/simprovince/truth.h"
 
 #include <algorithm>
+#include <cstring>
 #include <set>
+#include <string_view>
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
@@ -137,7 +139,20 @@ std::string MatchValue(const json& f) {
   switch (k->key) {
     case MatchKey::kNone: return "";
     case MatchKey::kUrl: return NormalizeUrl(str("url"));
-    case MatchKey::kText: return std::string(absl::StripAsciiWhitespace(str("text")));
+    case MatchKey::kText: {
+      std::string text(absl::StripAsciiWhitespace(str("text")));
+      // An abolished name is one name whichever level is written before it: the analyzer's
+      // dictionary reports the local form it matched (市农业局), the truth the name (农业局).
+      if (k->kind == std::string_view("abolished_name")) {
+        for (const char* level : {"省", "市", "县", "区", "州", "旗"}) {
+          if (absl::StartsWith(text, level) && text.size() > std::strlen(level)) {
+            text.erase(0, std::strlen(level));
+            break;
+          }
+        }
+      }
+      return text;
+    }
     case MatchKey::kDetail: return std::string(absl::StripAsciiWhitespace(str("detail")));
   }
   return "";
@@ -196,11 +211,11 @@ json SiteTruth(const Province& p, const Site& s) {
     if (newest < StaleThreshold(c.category, as_of)) {
       add(Finding("column_not_updated", T, list_url, home, c.name, "", D(newest), CategoryId(c.category)));
       if (c.category == Category::kNews || c.category == Category::kNotice || c.category == Category::kPolicy) ++a_count;
-    } else if (c.date_format == DateFormat::kBracketMonthDay) {
+    } else if (c.date_format == DateFormat::kBracketMonthDay || c.date_format == DateFormat::kMonthDay) {
       Ymd n = YmdFromDay(newest), a = YmdFromDay(as_of);
       if (n.year < a.year && (n.month > a.month || (n.month == a.month && n.day > a.day))) {
         trap(Finding("column_not_updated", T, list_url, home, c.name, "", D(newest),
-                     absl::StrCat(CategoryId(c.category), "; [MM-DD] dates of the previous year")));
+                     absl::StrCat(CategoryId(c.category), "; month-day dates of the previous year")));
       }
     }
     if (newest < year_ago) ++b_count;
@@ -214,7 +229,9 @@ json SiteTruth(const Province& p, const Site& s) {
   // Injections.
   const Dictionaries& dict = Dictionaries::BuiltIn();
   for (const Injection& in : s.injections) {
-    const std::string page = in.column < 0 ? home : origin + ArticlePath(s, in.column, in.item);
+    // Home-page injections sit on the real home page ("/" may only forward to it).
+    const std::string page = in.column < 0 ? (s.home_kind == HomeKind::kDirect ? home : origin + s.real_home_path)
+                                           : origin + ArticlePath(s, in.column, in.item);
     const std::string date = in.column < 0 ? "" : D(s.columns[in.column].items[in.item].date);
     switch (in.kind) {
       case InjectKind::kExpressionError:
@@ -265,8 +282,11 @@ json SiteTruth(const Province& p, const Site& s) {
   if (cc < 0) {
     if (s.consult_via_portal) {
       trap(Finding("no_consultation_channel", T, "", "", "", "", "", "links to the city portal's board"));
+    } else if (s.consult_via_12345) {
+      trap(Finding("no_consultation_channel", T, "", "", "", "", "", "links to the city's 12345 platform"));
     } else {
-      add(Finding("no_consultation_channel", T));
+      add(Finding("no_consultation_channel", T, "", "", "", "", "",
+                  s.complaint_mailbox_only ? "only a 纪检/信访 mailbox (a complaint channel, not consultation)" : ""));
       vetoes.insert("poor_interaction");
     }
   } else {
@@ -362,6 +382,8 @@ json SiteTruth(const Province& p, const Site& s) {
     if (in_year < kSurveysPerYear) {
       add(Finding("survey_too_few", T, "", "", "", "", "", absl::StrCat("surveys_in_year=", in_year)));
     }
+  } else {
+    add(Finding("survey_too_few", T, "", "", "", "", "", "surveys_in_year=0 (no survey column)"));
   }
 
   // Profile.
@@ -380,7 +402,9 @@ json SiteTruth(const Province& p, const Site& s) {
   // Service.
   const int svc = s.FindColumn(Category::kService);
   if (svc < 0) {
-    if (u.public_service) {
+    if (s.service_via_province) {
+      trap(Finding("no_service", T, "", "", "", "", "", "办事服务 links to the province's 政务服务网"));
+    } else if (u.public_service) {
       add(Finding("no_service", T));
       vetoes.insert("service_not_practical");
     } else {
@@ -416,8 +440,39 @@ json SiteTruth(const Province& p, const Site& s) {
   t["site_kind"] = s.portal ? "portal" : "department";
   t["healthy"] = s.healthy;
   t["assessable"] = !down;
+  static const char* kBadgeForms[] = {"image_link", "conac_script", "document_write_script"};
+  static const char* kJiucuoForms[] = {"image_link", "jiucuo_script", "jiucuo_script_with_fallback", "load_scripts_call"};
+  json columns = json::array();
+  for (size_t ci = 0; ci < s.columns.size(); ++ci) {
+    const Column& c = s.columns[ci];
+    if (c.merged) continue;
+    columns.push_back(json{{"name", c.name},
+                           {"category", CategoryId(c.category)},
+                           {"url", origin + ListPath(s, static_cast<int>(ci), 0)},
+                           {"list_dates", DateFormatId(c.date_format)},
+                           {"date_place", DatePlaceId(c.date_place)},
+                           {"blank", BlankKindId(c.blank)},
+                           {"items", ListEntryCount(s, static_cast<int>(ci))},
+                           {"pages", ListPageCount(s, static_cast<int>(ci))},
+                           {"script_pager_only", c.script_pager_only}});
+  }
   t["facts"] = json{{"home_url", home},
+                    {"cms_family", CmsFamilyId(s.style)},
                     {"cms_style", CmsStyleId(s.style)},
+                    {"home_kind", HomeKindId(s.home_kind)},
+                    {"real_home_url", s.home_kind == HomeKind::kDirect ? home : origin + s.real_home_path},
+                    {"link_style", LinkStyleId(s.link_style)},
+                    {"article_date", ArticleDateId(s.article_date)},
+                    {"nav_sections", s.nav_sections},
+                    {"catalogue_tree", s.catalogue_tree},
+                    {"footer_badge", kBadgeForms[s.badge_form % 3]},
+                    {"footer_error_report", kJiucuoForms[s.jiucuo_form % 4]},
+                    {"sitemap_name", s.sitemap_zhandian ? "站点地图" : "网站地图"},
+                    {"consultation", cc >= 0 ? "own_board" : s.consult_via_portal ? "city_portal_board" : s.consult_via_12345 ? "city_12345"
+                                     : s.complaint_mailbox_only ? "complaint_mailbox_only" : "none"},
+                    {"service", svc >= 0 ? "own_column" : s.service_via_province ? "province_service_portal" : "none"},
+                    {"survey_feedback_in_survey_column", s.feedback_in_survey_column},
+                    {"columns", std::move(columns)},
                     {"charset", CharsetId(s.charset)},
                     {"nav_only_home", s.nav_only_home},
                     {"home_failure_ratio", s.fail_ppm / 1e6},
