@@ -12,6 +12,7 @@
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
+#include "absl/strings/strip.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_replace.h"
@@ -281,7 +282,20 @@ class Analyzer {
         if (out_->pagination_form.empty()) out_->pagination_form = "createPageHTML";
       }
     }
-    if (!jpage_ && absl::StrContains(low, "dataproxy")) jpage_ = ParseJpageProxy(text);
+    // The data island's next-group link and the jpage init script may each name the endpoint;
+    // only the init script tells the record count and page size, whichever comes first.
+    if (absl::StrContains(low, "dataproxy")) {
+      if (std::optional<JpageProxy> p = ParseJpageProxy(text); p && !jpage_) {
+        jpage_ = std::move(p);
+      } else if (p) {
+        if (jpage_->total_records <= 0 && p->total_records > 0) {
+          jpage_->total_records = p->total_records;
+          if (!p->form.empty()) jpage_->form = p->form;
+          if (!p->proxy_url.empty()) jpage_->proxy_url = p->proxy_url;
+        }
+        if (jpage_->per_page <= 0) jpage_->per_page = p->per_page;
+      }
+    }
     if (script_redirect_.empty() && text.size() < 4096) {
       std::string r = ScriptRedirect(text);
       if (!r.empty()) {
@@ -642,29 +656,28 @@ class Analyzer {
     }
   }
 
-  // The sponsor named in the footer: 主办单位：X, 主办：X, or the unit's name beside 版权所有 or
-  // Copyright (X 版权所有, 版权所有：X, Copyright © 2020 X) — how real footers name the sponsor.
+  // The sponsor named in the footer: 主办单位：X, 主办：X, or a unit's name written as the holder
+  // right before 版权所有 ("中山市交通运输局 版权所有"). "版权所有：X" or "Copyright © X" alone is not a
+  // 主办单位 statement: the name after the mark is who holds the copyright, on intensive platforms
+  // often the platform's operator rather than the site's sponsor.
   static bool SponsorNamed(const std::string& t) {
     if (absl::StrContains(t, "主办单位") || absl::StrContains(t, "主办：") || absl::StrContains(t, "主办:")) {
       return true;
     }
     static constexpr absl::string_view kUnitEnds[] = {"政府", "局", "委员会", "委", "办公室", "办", "厅", "院",
                                                       "中心", "街道", "镇", "乡", "管委会", "管理处", "所", "站"};
-    auto names_unit = [&](absl::string_view near) {
-      for (absl::string_view e : kUnitEnds) {
-        if (absl::StrContains(near, e)) return true;
-      }
-      return false;
-    };
-    std::string upper = absl::AsciiStrToUpper(t);
-    for (const std::string& mark : {std::string("版权所有"), std::string("COPYRIGHT")}) {
-      for (size_t p = upper.find(mark); p != std::string::npos; p = upper.find(mark, p + 1)) {
-        const size_t before = p >= 60 ? p - 60 : 0;
-        // 60 bytes either side: about 20 Chinese characters.
-        if (names_unit(absl::string_view(t).substr(before, p - before)) ||
-            names_unit(absl::string_view(t).substr(p + mark.size(), 60))) {
-          return true;
+    static const std::string kMark = "版权所有";
+    for (size_t p = t.find(kMark); p != std::string::npos; p = t.find(kMark, p + 1)) {
+      // The name ends right before the mark, spaces (and &nbsp;, U+00A0 / U+3000) aside.
+      absl::string_view before = absl::string_view(t).substr(0, p);
+      for (bool trimmed = true; trimmed;) {
+        trimmed = false;
+        for (absl::string_view sp : {" ", "\xc2\xa0", "\xe3\x80\x80"}) {
+          if (absl::ConsumeSuffix(&before, sp)) trimmed = true;
         }
+      }
+      for (absl::string_view e : kUnitEnds) {
+        if (absl::EndsWith(before, e)) return true;
       }
     }
     return false;

@@ -252,6 +252,32 @@ TEST(PageAnalyzerTest, HanwebDatastoreListAndPagingEndpoint) {
   EXPECT_TRUE(f.blank.empty());
 }
 
+// Real Hanweb pages carry the next group's link in the data island, before the init script that
+// alone tells how many records there are: every page of the column is still asked for.
+TEST(PageAnalyzerTest, HanwebNextGroupLinkBeforeTheInitScript) {
+  std::string records;
+  for (int i = 0; i < 15; ++i) {
+    records += absl::StrCat("<record><![CDATA[<li><a href=\"/art/2020/6/1/art_1229214366_", 100 + i,
+                            ".html\">关于做好防汛工作的通知之", i, "</a><span>2020-06-01</span></li>]]></record>");
+  }
+  PageFacts f = Analyze(
+      Page(absl::StrCat(
+          "<div id=\"4100\"><script type=\"text/xml\"><datastore><nextgroup><![CDATA[<a href=\"/module/web/jpage/"
+          "dataproxy.jsp?startrecord=16&endrecord=45&perpage=15&col=1&appid=1&webid=3&path=/&columnid=1229214366"
+          "&sourceContentType=1&unitid=4100&webname=zs&permissiontype=0\"></a>]]></nextgroup><recordset>",
+          records,
+          "</recordset></datastore></script></div>"
+          "<script>$(document).ready(function(){$('#4100').jpage({dataStore:dataStore4100,perPage:15,totalRecord:"
+          "184,groupSize:3,proxyUrl:'/module/web/jpage/dataproxy.jsp',ajaxParam:{col:1,appid:1,webid:3,path:'/',"
+          "columnid:1229214366,sourceContentType:1,unitid:'4100',webname:'中山市',permissiontype:0}});});</script>")),
+      "http://www.zs.gov.cn/col/col1229214366/index.html");
+  EXPECT_EQ(f.items.size(), 15u);
+  ASSERT_EQ(f.post_pages.size(), 12u);  // records 16–184, 15 a page
+  EXPECT_EQ(f.post_pages.back().url,
+            "http://www.zs.gov.cn/module/web/jpage/dataproxy.jsp?startrecord=181&endrecord=184&perpage=15");
+  EXPECT_THAT(f.post_pages[0].body, testing::HasSubstr("webname=%E4%B8%AD%E5%B1%B1%E5%B8%82"));
+}
+
 TEST(PageAnalyzerTest, EmptyRecordsetIsBlank) {
   PageFacts f = Analyze(Page("<div id=\"u1\"><script type=\"text/xml\"><datastore><recordset></recordset>"
                              "</datastore></script></div>"));
@@ -288,6 +314,17 @@ TEST(PageAnalyzerTest, BlankMarkersWhateverTheClass) {
             "no_info_text");
   EXPECT_EQ(Analyze(Page("<div class=\"main\"><div class=\"pg\">共0条记录 第1/1页</div></div>")).blank, "zero_items");
   EXPECT_EQ(Analyze(Page("<div class=\"main\"><ul class=\"a2\"></ul></div>")).blank, "empty_container");
+}
+
+TEST(PageAnalyzerTest, CopyrightAloneDoesNotNameTheSponsor) {
+  auto sponsor = [](const std::string& footer) {
+    return (Analyze(Page("<div class=\"footer\">" + footer + "</div>")).footer_items & (1u << kFooterSponsor)) != 0;
+  };
+  EXPECT_TRUE(sponsor("<p>主办单位：中山市交通运输局　承办：中山市交通运输局办公室</p>"));
+  EXPECT_TRUE(sponsor("<p>主办：中山市东升镇人民政府</p>"));
+  EXPECT_TRUE(sponsor("中山市交通运输局 版权所有 &nbsp; 网站标识码：4420000040"));
+  EXPECT_FALSE(sponsor("<p>版权所有：深圳市西沙区人民政府</p>"));
+  EXPECT_FALSE(sponsor("<p>Copyright © 2020 中山市人民政府 All Rights Reserved</p>"));
 }
 
 TEST(PageAnalyzerTest, ScriptDrawnFooterBadges) {
