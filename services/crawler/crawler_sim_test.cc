@@ -131,16 +131,32 @@ class CrawlSimTest : public ::testing::Test {
     // year, outside consultation channels, units without public services) are never reported.
     EXPECT_EQ(score["traps_reported"].size(), 0u) << score["traps_reported"].dump();
   }
+  // Every CMS family the simulator renders is read as well as the others.
+  static void ExpectFamilies(const json& score, const std::string& profile, double bar) {
+    ASSERT_TRUE(score.contains("by_cms_family"));
+    EXPECT_GE(score["by_cms_family"].size(), 6u);
+    for (const auto& [family, c] : score["by_cms_family"].items()) {
+      std::cerr << profile << " family " << family << ": tp=" << c["tp"] << " fp=" << c["fp"] << " fn=" << c["fn"]
+                << "\n";
+      EXPECT_GE(c["precision"].get<double>(), bar) << family;
+      EXPECT_GE(c["recall"].get<double>(), bar) << family;
+    }
+  }
 };
 
 TEST_F(CrawlSimTest, TinyDetection) { ExpectKinds(CrawlAndScore("tiny", 1), "tiny"); }
 
-TEST_F(CrawlSimTest, CityDetection) { ExpectKinds(CrawlAndScore("city", 20200630), "city"); }
+TEST_F(CrawlSimTest, CityDetection) {
+  json score = CrawlAndScore("city", 20200630);
+  ExpectKinds(score, "city");
+  ExpectFamilies(score, "city", 0.97);
+}
 // By hand (about two minutes): --gtest_also_run_disabled_tests --gtest_filter=*Province*
 TEST_F(CrawlSimTest, DISABLED_ProvinceDetection) {
   json score = CrawlAndScore("province", 20200630);
   ExpectKinds(score, "province");
   ExpectUnderstanding(score, "province", 0.97);
+  ExpectFamilies(score, "province", 0.97);
 }
 
 // Every fault mode of the simulator, one site each: classified and bounded in time and memory.
