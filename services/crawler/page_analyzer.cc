@@ -593,17 +593,36 @@ class Analyzer {
     for (auto& [tag, kids] : groups) {
       std::vector<ListItem> items;
       int dated = 0, titled = 0;
+      // Whether every item is built alike: the same class, the same first child element.
+      std::optional<std::string> shape;
+      bool uniform = true;
       for (xmlNode* k : kids) {
         ListItem li;
         bool t = false;
         if (!ReadItem(k, &li, &t)) continue;
+        if (uniform) {
+          std::string sh = Attr(k, "class");
+          for (xmlNode* g = k->children; g != nullptr; g = g->next) {
+            if (g->type == XML_ELEMENT_NODE) {
+              absl::StrAppend(&sh, "|", reinterpret_cast<const char*>(g->name), ".", Attr(g, "class"));
+              break;
+            }
+          }
+          if (!shape) shape = std::move(sh);
+          else if (*shape != sh) uniform = false;
+        }
         if (li.date) ++dated;
         // Titled links to other sites (ICP, police records) do not make a list of the site's own.
         if (t && common::UrlHost(li.url) == page_host_) ++titled;
         items.push_back(std::move(li));
       }
       // A list is mostly items: a group of page blocks with one dated link among them is not.
-      if (dated > 0 && static_cast<size_t>(dated) * 2 < items.size()) continue;
+      // A data island's records are a list whatever they show, and so are rows built alike of
+      // which a good part is dated (a survey column's dated surveys beside their undated feedback).
+      if (dated > 0 && static_cast<size_t>(dated) * 2 < items.size() && !in_datastore_ &&
+          !(uniform && items.size() >= 4 && static_cast<size_t>(dated) * 4 >= items.size())) {
+        continue;
+      }
       if (items.empty()) continue;
       for (const ListItem& li : items) {
         if (li.date && out_->all_dated_items.size() < 500 && all_urls_.insert(li.url).second) {

@@ -278,6 +278,31 @@ TEST(PageAnalyzerTest, HanwebNextGroupLinkBeforeTheInitScript) {
   EXPECT_THAT(f.post_pages[0].body, testing::HasSubstr("webname=%E4%B8%AD%E5%B1%B1%E5%B8%82"));
 }
 
+// A survey column lists its dated surveys beside their undated feedback, rows built alike: a
+// list, though fewer than half its rows carry a date.
+TEST(PageAnalyzerTest, RowsBuiltAlikeAreAListThoughMostAreUndated) {
+  std::string rows;
+  for (int i = 0; i < 9; ++i) {
+    rows += absl::StrCat("<div class=\"row\"><div class=\"col-title\"><a href=\"/2020", i,
+                         "/fk.htm\">关于停车收费管理办法公开征求意见采纳情况的反馈", i, "</a></div></div>");
+    if (i % 2 == 0) {
+      rows += absl::StrCat("<div class=\"row\"><div class=\"col-title\"><a href=\"/2020", i,
+                           "/zj.htm\">关于停车收费管理办法公开征求意见的公告", i, "</a></div><div class=\"col-status\">"
+                           "已结束</div><div class=\"col-date\">2020-03-0", i + 1, " 至 2020-04-15</div></div>");
+    }
+  }
+  PageFacts f = Analyze(Page("<div class=\"news-list\">" + rows + "</div>"), "http://fgj.mz.gov.cn/dczj/list.htm");
+  EXPECT_EQ(f.items.size(), 14u);
+  EXPECT_EQ(f.dated_items, 5);
+  // Page blocks, one of them with a dated link, are no list.
+  PageFacts g = Analyze(Page("<div class=\"a\"><a href=\"/x/1.html\">关于开展安全生产月活动的通知</a> 2020-06-01</div>"
+                             "<div class=\"b\"><a href=\"/x/2.html\">机构概况信息介绍页面</a></div>"
+                             "<div class=\"c\"><a href=\"/x/3.html\">办事服务事项清单列表</a></div>"
+                             "<div class=\"d\"><a href=\"/x/4.html\">互动交流留言咨询平台</a></div>"));
+  EXPECT_NE(g.list_structure, "body>div");
+  EXPECT_LT(g.items.size(), 4u);
+}
+
 TEST(PageAnalyzerTest, EmptyRecordsetIsBlank) {
   PageFacts f = Analyze(Page("<div id=\"u1\"><script type=\"text/xml\"><datastore><recordset></recordset>"
                              "</datastore></script></div>"));
