@@ -594,6 +594,13 @@ void SiteAnalyzer::Surveys(common::v1::Observation* obs, common::v1::PageUnderst
     absl::CivilDay start, end;
   };
   std::vector<Judged> judged;
+  // Every survey with a start, judged or not (older, still running), as a feedback's owner.
+  struct Started {
+    std::string key;
+    absl::CivilDay start;
+    int judged = -1;  // index into judged
+  };
+  std::vector<Started> started;
   for (const auto& [itp, col] : surveys) {
     const ListItem& it = *itp;
     const PageFacts* p = Page(it.url);
@@ -626,6 +633,7 @@ void SiteAnalyzer::Surveys(common::v1::Observation* obs, common::v1::PageUnderst
       }
     }
     if (start && in_year_day(*start)) ++in_year;
+    if (start) started.push_back({SurveyKey(it.title), *start, -1});
     if (!end) continue;
     const std::string* status = p->Field("征集状态");
     const bool shown_open = (status != nullptr && absl::StrContains(*status, "进行中")) || p->input_form;
@@ -637,14 +645,13 @@ void SiteAnalyzer::Surveys(common::v1::Observation* obs, common::v1::PageUnderst
     // Only the surveys of the year before the 监测时间点 are judged (the seed notice: 1年内开展的
     // 调查征集活动), as they are counted.
     if (!start || !in_year_day(*start)) continue;
+    started.back().judged = static_cast<int>(judged.size());
     judged.push_back({itp, col, p, *start, *end});
   }
-  // Each survey's feedback: the page it links as its result, else the earliest listed feedback
-  // with its subject published after it began and not taken by another survey — surveys in the
-  // order they ended, since the same subject is consulted on again year after year.
-  std::vector<size_t> order(judged.size());
-  for (size_t i = 0; i < order.size(); ++i) order[i] = i;
-  std::stable_sort(order.begin(), order.end(), [&](size_t a, size_t b) { return judged[a].end < judged[b].end; });
+  // Each survey's feedback: the page it links as its result, else a listed feedback with its
+  // subject — each feedback, oldest first, going to the survey of that subject that began last
+  // before it was published, since the same subject is consulted on again year after year and
+  // a result reports on the latest consultation.
   std::vector<const PageFacts*> fb_of(judged.size(), nullptr);
   std::vector<std::string> fb_url_of(judged.size());
   absl::flat_hash_set<std::string> taken_fb;
@@ -659,21 +666,30 @@ void SiteAnalyzer::Surveys(common::v1::Observation* obs, common::v1::PageUnderst
       }
     }
   }
-  for (size_t i : order) {
-    if (fb_of[i] != nullptr) continue;
-    const std::string key = SurveyKey(judged[i].item->title);
-    if (key.size() < 6) continue;
-    const Feedback* best = nullptr;
-    for (const Feedback& f : feedback) {
-      if (!f.page->publish_date || *f.page->publish_date < judged[i].start || taken_fb.contains(f.url)) continue;
-      if (!absl::StrContains(f.key, key) && !absl::StrContains(key, f.key)) continue;
-      if (best == nullptr || *f.page->publish_date < *best->page->publish_date) best = &f;
+  std::vector<const Feedback*> by_date;
+  for (const Feedback& f : feedback) {
+    if (f.page->publish_date && !taken_fb.contains(f.url)) by_date.push_back(&f);
+  }
+  std::stable_sort(by_date.begin(), by_date.end(), [](const Feedback* a, const Feedback* b) {
+    return *a->page->publish_date < *b->page->publish_date;
+  });
+  std::vector<bool> owns(started.size(), false);
+  for (size_t i = 0; i < started.size(); ++i) {
+    if (started[i].judged >= 0 && fb_of[static_cast<size_t>(started[i].judged)] != nullptr) owns[i] = true;
+  }
+  for (const Feedback* f : by_date) {
+    std::optional<size_t> owner;
+    for (size_t i = 0; i < started.size(); ++i) {
+      if (owns[i] || started[i].key.size() < 6 || started[i].start > *f->page->publish_date) continue;
+      if (!absl::StrContains(f->key, started[i].key) && !absl::StrContains(started[i].key, f->key)) continue;
+      if (!owner || started[i].start > started[*owner].start) owner = i;
     }
-    if (best != nullptr) {
-      fb_of[i] = best->page;
-      fb_url_of[i] = best->url;
-      taken_fb.insert(best->url);
-      ++matched;
+    if (!owner) continue;
+    owns[*owner] = true;
+    ++matched;
+    if (const int j = started[*owner].judged; j >= 0) {
+      fb_of[static_cast<size_t>(j)] = f->page;
+      fb_url_of[static_cast<size_t>(j)] = f->url;
     }
   }
   for (size_t i = 0; i < judged.size(); ++i) {

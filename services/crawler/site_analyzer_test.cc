@@ -263,6 +263,28 @@ TEST_F(SiteAnalyzerTest, FeedbackItemsMatchTheirSurveyBySubjectAndDate) {
   EXPECT_EQ(understanding_.surveys().feedback_matched(), 2);
 }
 
+// The same subject consulted on twice, one result published after the second: it reports on
+// the second consultation (the latest begun before it), and the first has none.
+TEST_F(SiteAnalyzerTest, AResultBelongsToTheLatestConsultationOfItsSubject) {
+  AddPage("/", Page("<div class=\"nav\"><a href=\"/ywdt/\">要闻动态</a><a href=\"/dczj/\">调查征集</a></div>" +
+                    List({{"/ywdt/1.html", "2020-06-20"}})));
+  AddPage("/ywdt/", Page(List({{"/ywdt/1.html", "2020-06-20"}})));
+  auto row = [](const std::string& href, const std::string& title, const std::string& date) {
+    return absl::StrCat("<li><a href=\"", href, "\">", title, "</a><span>", date, "</span></li>");
+  };
+  AddPage("/dczj/", Page("<ul class=\"list\">" +
+                         row("/dczj/f.html", "关于公共交通线路优化公开征求意见采纳情况的反馈", "2020-03-18") +
+                         row("/dczj/s2.html", "关于公共交通线路优化公开征求意见的公告", "2020-02-21") +
+                         row("/dczj/s1.html", "关于公共交通线路优化公开征求意见的公告", "2019-11-23") + "</ul>"));
+  AddPage("/dczj/s1.html", Page("<h1>关于公共交通线路优化公开征求意见的公告</h1><p>起止时间：2019-11-23 至 2019-12-04</p>"));
+  AddPage("/dczj/s2.html", Page("<h1>关于公共交通线路优化公开征求意见的公告</h1><p>起止时间：2020-02-21 至 2020-03-06</p>"));
+  AddPage("/dczj/f.html", Page("<h1>关于公共交通线路优化公开征求意见采纳情况的反馈</h1><p>发布日期：2020-03-18</p>"));
+  auto f = Run();
+  ASSERT_EQ(f.count("survey_feedback_missing"), 1u);
+  EXPECT_EQ(f.find("survey_feedback_missing")->second.url(), absl::StrCat(kHost, "/dczj/s1.html"));
+  EXPECT_EQ(f.count("survey_feedback_late"), 0u);
+}
+
 // A column's last page holds one item beside a side bar of eight: the side bar's links are not
 // the column's items.
 TEST_F(SiteAnalyzerTest, SideBarIsNotTheListOfAColumnsLastPage) {
