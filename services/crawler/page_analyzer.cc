@@ -511,6 +511,17 @@ class Analyzer {
   }
 
   // The first content anchor of an item and the dates outside it.
+  // What follows a date at the end of a title: nothing but spaces, brackets and a time of day.
+  static bool EndsWithTimeAtMost(absl::string_view tail) {
+    int digits = 0, colons = 0;
+    for (char c : tail) {
+      if (absl::ascii_isdigit(static_cast<unsigned char>(c))) ++digits;
+      else if (c == ':') ++colons;
+      else if (c != ' ' && c != ']' && c != ')' && c != '\t') return false;
+    }
+    return colons == 0 ? digits == 0 : (colons <= 2 && digits <= 6);
+  }
+
   bool ReadItem(xmlNode* item, ListItem* li, bool* titled) {
     xmlNode* anchor = nullptr;
     std::vector<xmlNode*> stack{item->children};
@@ -546,15 +557,18 @@ class Analyzer {
     std::vector<common::FoundDate> d = common::FindDates(rest, ctx_.as_of);
     if (d.empty()) {
       d = common::FindDates(title, ctx_.as_of);
-      // A date inside the title counts only when the title ends with it (<a>title 2020-06-18</a>);
-      // the title is then the words before the dates (a period 2020-02-02 至 2020-03-01 too).
-      if (!d.empty() && d.back().offset + d.back().length + 2 < title.size()) d.clear();
+      // A date inside the title counts only when the title ends with it (<a>title 2020-06-18</a>,
+      // or with its time, 2020-06-18 17:13); the title is then the words before the dates (a
+      // period 2020-02-02 至 2020-03-01 too).
+      if (!d.empty() && !EndsWithTimeAtMost(absl::string_view(title).substr(d.back().offset + d.back().length))) {
+        d.clear();
+      }
       if (!d.empty()) {
         size_t first = d.size() - 1;
         while (first > 0 && d[first - 1].offset + d[first - 1].length + 8 >= d[first].offset) --first;
         std::string head(absl::StripAsciiWhitespace(title.substr(0, d[first].offset)));
         if (Utf8Chars(Squeeze(head)) >= 4) title = head;
-        if (d.size() > 1) d.erase(d.begin(), d.end() - 1);
+        d.erase(d.begin(), d.begin() + static_cast<std::ptrdiff_t>(first));
       }
     }
     if (!d.empty()) li->date_source = "list";

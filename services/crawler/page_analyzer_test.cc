@@ -420,5 +420,20 @@ TEST(PageAnalyzerTest, BaseHrefResolvesRelativeLinks) {
   EXPECT_EQ(f.items[0].url, "http://www.zs.gov.cn/zwgk/tzgg/t20200618_1.html");
 }
 
+// A message board's list: the date and time inside the anchor, its status after it.
+TEST(PageAnalyzerTest, DateAndTimeAtTheEndOfAnAnchor) {
+  PageFacts f = Analyze(Page(
+      "<ul class=\"list\"><li><a href=\"202006/t20200626_1.html\">小区门口道路积水问题 <span class=\"date\">"
+      "2020-06-26 17:13</span></a><em>已回复</em></li><li><a href=\"202006/t20200617_2.html\">公交站台何时恢复使用 "
+      "<span class=\"date\">2020-06-17 08:10</span></a><em>已答复</em></li><li><a href=\"202005/t20200511_3.html\">"
+      "医保异地就医备案 <span class=\"date\">2020-05-11 11:51:02</span></a><em>已回复</em></li></ul>"
+      "<p><a href=\"/wzdt/index.html\">网站地图</a> 2020-06-30</p>"),
+      "http://zrzyj.sw.gov.cn/hdjl/zxts/index.html");
+  ASSERT_EQ(f.items.size(), 3u) << f.list_structure;
+  EXPECT_EQ(f.items[0].title, "小区门口道路积水问题");
+  EXPECT_EQ(f.items[0].date, CivilDay(2020, 6, 26));
+  EXPECT_EQ(f.items[2].date, CivilDay(2020, 5, 11));
+}
+
 }  // namespace
 }  // namespace govinspect::crawler
