@@ -598,6 +598,7 @@ void SiteAnalyzer::Surveys(common::v1::Observation* obs, common::v1::PageUnderst
   struct Started {
     std::string key;
     absl::CivilDay start;
+    std::optional<absl::CivilDay> end;
     int judged = -1;  // index into judged
   };
   std::vector<Started> started;
@@ -633,7 +634,7 @@ void SiteAnalyzer::Surveys(common::v1::Observation* obs, common::v1::PageUnderst
       }
     }
     if (start && in_year_day(*start)) ++in_year;
-    if (start) started.push_back({SurveyKey(it.title), *start, -1});
+    if (start) started.push_back({SurveyKey(it.title), *start, end, -1});
     if (!end) continue;
     const std::string* status = p->Field("征集状态");
     const bool shown_open = (status != nullptr && absl::StrContains(*status, "进行中")) || p->input_form;
@@ -649,9 +650,7 @@ void SiteAnalyzer::Surveys(common::v1::Observation* obs, common::v1::PageUnderst
     judged.push_back({itp, col, p, *start, *end});
   }
   // Each survey's feedback: the page it links as its result, else a listed feedback with its
-  // subject — each feedback, oldest first, going to the survey of that subject that began last
-  // before it was published, since the same subject is consulted on again year after year and
-  // a result reports on the latest consultation.
+  // subject (below).
   std::vector<const PageFacts*> fb_of(judged.size(), nullptr);
   std::vector<std::string> fb_url_of(judged.size());
   absl::flat_hash_set<std::string> taken_fb;
@@ -677,19 +676,69 @@ void SiteAnalyzer::Surveys(common::v1::Observation* obs, common::v1::PageUnderst
   for (size_t i = 0; i < started.size(); ++i) {
     if (started[i].judged >= 0 && fb_of[static_cast<size_t>(started[i].judged)] != nullptr) owns[i] = true;
   }
-  for (const Feedback* f : by_date) {
-    std::optional<size_t> owner;
-    for (size_t i = 0; i < started.size(); ++i) {
-      if (owns[i] || started[i].key.size() < 6 || started[i].start > *f->page->publish_date) continue;
-      if (!absl::StrContains(f->key, started[i].key) && !absl::StrContains(started[i].key, f->key)) continue;
-      if (!owner || started[i].start > started[*owner].start) owner = i;
+  // The surveys of one subject, in the order they began, against the results of that subject in
+  // the order they were published: results follow their surveys in order (no crossing), as many
+  // as can be paired are, and among those pairings the one whose results come nearest the ends
+  // of their surveys — so a subject consulted on twice with one result gives it to the survey
+  // it follows closely, not to an older one it would make months late.
+  std::vector<size_t> order(started.size());
+  for (size_t i = 0; i < order.size(); ++i) order[i] = i;
+  std::stable_sort(order.begin(), order.end(), [&](size_t a, size_t b) { return started[a].start < started[b].start; });
+  absl::flat_hash_set<size_t> grouped;
+  for (size_t lead : order) {
+    if (owns[lead] || grouped.contains(lead) || started[lead].key.size() < 6) continue;
+    const std::string& key = started[lead].key;
+    std::vector<size_t> sv;  // this subject's surveys
+    for (size_t i : order) {
+      if (!owns[i] && !grouped.contains(i) && started[i].key == key) {
+        sv.push_back(i);
+        grouped.insert(i);
+      }
     }
-    if (!owner) continue;
-    owns[*owner] = true;
-    ++matched;
-    if (const int j = started[*owner].judged; j >= 0) {
-      fb_of[static_cast<size_t>(j)] = f->page;
-      fb_url_of[static_cast<size_t>(j)] = f->url;
+    std::vector<const Feedback*> fv;  // its results not yet taken
+    for (const Feedback* f : by_date) {
+      if (taken_fb.contains(f->url)) continue;
+      if (absl::StrContains(f->key, key) || absl::StrContains(key, f->key)) fv.push_back(f);
+    }
+    if (fv.empty()) continue;
+    // best[i][j]: the best pairing of the first i surveys with the first j results, scored by
+    // pairs first, then by the days between each survey's end and its result (fewer is better).
+    const size_t n = sv.size(), m = fv.size();
+    constexpr int64_t kPair = 1'000'000;
+    std::vector<std::vector<int64_t>> best(n + 1, std::vector<int64_t>(m + 1, 0));
+    auto pair_score = [&](size_t i, size_t j) -> std::optional<int64_t> {
+      const Started& sur = started[sv[i]];
+      const absl::CivilDay fd = *fv[j]->page->publish_date;
+      if (fd < sur.start) return std::nullopt;
+      const absl::CivilDay ref = sur.end ? *sur.end : sur.start;
+      return kPair - std::abs(static_cast<int64_t>(fd - ref));
+    };
+    for (size_t i = 1; i <= n; ++i) {
+      for (size_t j = 1; j <= m; ++j) {
+        int64_t v = std::max(best[i - 1][j], best[i][j - 1]);
+        if (auto ps = pair_score(i - 1, j - 1)) v = std::max(v, best[i - 1][j - 1] + *ps);
+        best[i][j] = v;
+      }
+    }
+    for (size_t i = n, j = m; i > 0 && j > 0;) {
+      auto ps = pair_score(i - 1, j - 1);
+      if (ps && best[i][j] == best[i - 1][j - 1] + *ps) {
+        const size_t s_idx = sv[i - 1];
+        const Feedback* f = fv[j - 1];
+        owns[s_idx] = true;
+        taken_fb.insert(f->url);
+        ++matched;
+        if (const int k = started[s_idx].judged; k >= 0) {
+          fb_of[static_cast<size_t>(k)] = f->page;
+          fb_url_of[static_cast<size_t>(k)] = f->url;
+        }
+        --i;
+        --j;
+      } else if (best[i][j] == best[i - 1][j]) {
+        --i;
+      } else {
+        --j;
+      }
     }
   }
   for (size_t i = 0; i < judged.size(); ++i) {

@@ -285,6 +285,28 @@ TEST_F(SiteAnalyzerTest, AResultBelongsToTheLatestConsultationOfItsSubject) {
   EXPECT_EQ(f.count("survey_feedback_late"), 0u);
 }
 
+// Two consultations of a subject close together, two results: each result follows its own
+// survey in order, both in time.
+TEST_F(SiteAnalyzerTest, ResultsFollowTheirSurveysInOrder) {
+  AddPage("/", Page("<div class=\"nav\"><a href=\"/ywdt/\">要闻动态</a><a href=\"/dczj/\">调查征集</a></div>" +
+                    List({{"/ywdt/1.html", "2020-06-20"}})));
+  AddPage("/ywdt/", Page(List({{"/ywdt/1.html", "2020-06-20"}})));
+  const std::string s = "关于公共交通线路优化公开征求意见的公告", r = "关于公共交通线路优化公开征求意见采纳情况的反馈";
+  auto row = [](const std::string& href, const std::string& title, const std::string& date) {
+    return absl::StrCat("<li><a href=\"", href, "\">", title, "</a><span>", date, "</span></li>");
+  };
+  AddPage("/dczj/", Page("<ul class=\"list\">" + row("/dczj/r2.html", r, "2020-03-26") + row("/dczj/r1.html", r, "2020-03-15") +
+                         row("/dczj/s2.html", s, "2020-02-05") + row("/dczj/s1.html", s, "2020-01-31") + "</ul>"));
+  AddPage("/dczj/s1.html", Page("<h1>" + s + "</h1><p>起止时间：2020-01-31 至 2020-02-19</p>"));
+  AddPage("/dczj/s2.html", Page("<h1>" + s + "</h1><p>起止时间：2020-02-05 至 2020-03-03</p>"));
+  AddPage("/dczj/r1.html", Page("<h1>" + r + "</h1><p>发布日期：2020-03-15</p>"));
+  AddPage("/dczj/r2.html", Page("<h1>" + r + "</h1><p>发布日期：2020-03-26</p>"));
+  auto f = Run();
+  EXPECT_EQ(f.count("survey_feedback_missing"), 0u);
+  EXPECT_EQ(f.count("survey_feedback_late"), 0u);
+  EXPECT_EQ(understanding_.surveys().feedback_matched(), 2);
+}
+
 // A column's last page holds one item beside a side bar of eight: the side bar's links are not
 // the column's items.
 TEST_F(SiteAnalyzerTest, SideBarIsNotTheListOfAColumnsLastPage) {
