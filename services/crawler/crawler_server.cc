@@ -46,6 +46,8 @@ absl::Status ValidateOptions(const CrawlerServerOptions& o) {
   }
   if (o.crawl.max_pages < 1) return absl::InvalidArgumentError("--max_pages must be ≥ 1");
   if (o.crawl.max_depth < 0) return absl::InvalidArgumentError("--max_depth must be ≥ 0");
+  if (o.crawl.max_links_per_page < 1) return absl::InvalidArgumentError("--max_links_per_page must be ≥ 1");
+  if (o.crawl.max_images_per_page < 0) return absl::InvalidArgumentError("--max_images_per_page must be ≥ 0");
   if (o.crawl.time_budget <= absl::ZeroDuration()) {
     return absl::InvalidArgumentError("--crawl_budget must be positive");
   }

@@ -117,6 +117,10 @@ TEST(CrawlerServerTest, BadFlagsAreRefusedAtStartup) {
               StatusIs(absl::StatusCode::kInvalidArgument, Eq("--max_pages must be ≥ 1")));
   EXPECT_THAT(with([](CrawlerServerOptions& o) { o.crawl.page_threads = -1; }),
               StatusIs(absl::StatusCode::kInvalidArgument, Eq("--page_threads must be ≥ 0")));
+  EXPECT_THAT(with([](CrawlerServerOptions& o) { o.crawl.max_links_per_page = 0; }),
+              StatusIs(absl::StatusCode::kInvalidArgument, Eq("--max_links_per_page must be ≥ 1")));
+  EXPECT_THAT(with([](CrawlerServerOptions& o) { o.crawl.max_images_per_page = -1; }),
+              StatusIs(absl::StatusCode::kInvalidArgument, Eq("--max_images_per_page must be ≥ 0")));
 }
 
 }  // namespace

@@ -36,6 +36,9 @@ ABSL_FLAG(absl::Duration, per_host_delay, absl::ZeroDuration(),
           "Minimum time between two request starts to one host (politeness)");
 ABSL_FLAG(int, max_pages, 5000, "Pages fetched per site at most");
 ABSL_FLAG(int, max_depth, 30, "Link depth from the home page");
+ABSL_FLAG(int, max_links_per_page, 1000,
+          "New links (pages, files, other sites) taken from one page at most; the rest are counted as skipped");
+ABSL_FLAG(int, max_images_per_page, 500, "New images taken from one page at most; the rest are counted as skipped");
 ABSL_FLAG(absl::Duration, crawl_budget, absl::Minutes(30), "Time budget of one site crawl");
 ABSL_FLAG(bool, check_external, true, "Check links to other sites (once per round)");
 ABSL_FLAG(bool, check_resources, true, "Check images, attachments and other files (HEAD)");
@@ -83,6 +86,8 @@ int main(int argc, char** argv) {
   options.crawl.engine.per_host_delay = absl::GetFlag(FLAGS_per_host_delay);
   options.crawl.max_pages = absl::GetFlag(FLAGS_max_pages);
   options.crawl.max_depth = absl::GetFlag(FLAGS_max_depth);
+  options.crawl.max_links_per_page = absl::GetFlag(FLAGS_max_links_per_page);
+  options.crawl.max_images_per_page = absl::GetFlag(FLAGS_max_images_per_page);
   options.crawl.time_budget = absl::GetFlag(FLAGS_crawl_budget);
   options.crawl.check_external = absl::GetFlag(FLAGS_check_external);
   options.crawl.check_resources = absl::GetFlag(FLAGS_check_resources);

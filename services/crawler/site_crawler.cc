@@ -137,8 +137,14 @@ class Crawl {
   }
   void FetchPage(const std::string& url, int depth, bool home);
   void OnPage(const std::string& url, int depth, bool home, FetchResult r);
+  // New targets a page may still add (CrawlOptions::max_links_per_page, max_images_per_page);
+  // null: not limited.
+  struct PageBudget {
+    int links = 0;
+    int images = 0;
+  };
   void OnLink(const std::string& page_url, int depth, const common::ExtractedLink& link,
-              const common::UrlResolver& resolver);
+              const common::UrlResolver& resolver, PageBudget* budget = nullptr);
   void Check(const std::string& url, Target& t);
   void OnChecked(const std::string& url, FetchResult r, bool was_head);
   void Record(const FetchResult& r);
@@ -299,7 +305,8 @@ void Crawl::ReadOne(PageJob job) {
     }
     if (links.nofollow) return;
     common::UrlResolver resolver(base);
-    for (const auto& l : links.links) OnLink(base, depth, l, resolver);
+    PageBudget budget{o_.max_links_per_page, o_.max_images_per_page};
+    for (const auto& l : links.links) OnLink(base, depth, l, resolver, &budget);
     // Pages that only scripts link (pagination drawn by createPageHTML, records in a data
     // island) are read like linked ones.
     for (const std::string& u : extra_links) {
@@ -570,7 +577,7 @@ bool Crawl::TrapGuard(const std::string& url) {
 }
 
 void Crawl::OnLink(const std::string& page_url, int depth, const common::ExtractedLink& link,
-                   const common::UrlResolver& resolver) {
+                   const common::UrlResolver& resolver, PageBudget* budget) {
   if (common::IsNonLink(link.href)) return;
   auto resolved = resolver.Resolve(link.href);
   if (!resolved.ok()) return;
@@ -578,6 +585,15 @@ void Crawl::OnLink(const std::string& page_url, int depth, const common::Extract
   const bool img = link.tag == common::LinkTag::kImg;
   const bool resource = link.tag == common::LinkTag::kScript || link.tag == common::LinkTag::kLink ||
                         link.tag == common::LinkTag::kSource || link.tag == common::LinkTag::kEmbed;
+  if (budget != nullptr && !targets_.contains(url)) {
+    int& left = img ? budget->images : budget->links;
+    if (left <= 0) {
+      if (img) ev_->set_images_skipped_page_limit(ev_->images_skipped_page_limit() + 1);
+      else ev_->set_links_skipped_page_limit(ev_->links_skipped_page_limit() + 1);
+      return;
+    }
+    --left;
+  }
   auto [it, inserted] = targets_.try_emplace(url);
   Target& t = it->second;
   if (inserted) {

@@ -42,6 +42,11 @@ struct CrawlOptions {
   int max_query_variants_per_path = 5000; // distinct query strings per path
   int max_param_sets_per_path = 16;       // distinct sets of parameter names per path
   int max_calendar_pages = 24;            // date-named pages ("/cal/2020-06") per pattern
+  // New targets taken from one page at most: links (pages, files, other sites) and images, in
+  // the page's order; the rest are counted in the evidence as skipped. A page's structural
+  // links (pagination drawn by scripts, data-island records) are not limited.
+  int max_links_per_page = 1000;
+  int max_images_per_page = 500;
   // Page understanding (columns, freshness, content, interaction, surveys, identity, service;
   // docs/crawler.md). Null tables/checkers mean the compiled-in defaults.
   bool understand_pages = true;

@@ -148,6 +148,44 @@ TEST(SiteCrawlerTest, CrawlsASiteWithPageUnderstandingOnPageThreads) {
   EXPECT_TRUE(notice_column);
 }
 
+// A page with more new links and images than a page may add: the first ones, in the page's
+// order, are followed and checked, the rest counted as skipped; links already known from
+// another page are not counted against it.
+TEST(SiteCrawlerTest, PerPageLimitsOnLinksAndImagesCountTheRest) {
+  LoopbackSite site([&](const std::string& path) -> std::pair<int, std::string> {
+    if (path == "/") {
+      std::string body = "<html><head><meta charset=\"utf-8\"></head><body><a href=\"/big.html\">大页面</a>"
+                         "<a href=\"/a/0.html\">第0篇</a>";
+      return {200, body + "</body></html>"};
+    }
+    if (path == "/big.html") {
+      std::string body = "<html><head><meta charset=\"utf-8\"></head><body><a href=\"/a/0.html\">第0篇</a>";
+      for (int i = 1; i <= 30; ++i) absl::StrAppend(&body, "<a href=\"/a/", i, ".html\">第", i, "篇</a>");
+      for (int i = 0; i < 12; ++i) absl::StrAppend(&body, "<img src=\"/img/", i, ".png\">");
+      return {200, body + "</body></html>"};
+    }
+    if (absl::StartsWith(path, "/a/")) return {200, "<html><body><p>正文</p></body></html>"};
+    if (absl::StartsWith(path, "/img/")) return {200, "png"};
+    return {404, "not found"};
+  });
+  common::v1::Site s;
+  s.set_name("sites/test");
+  s.set_home_url("http://www.test.gov.cn/");
+  CrawlOptions o;
+  o.engine.fetch.connect_to = site.address();
+  o.engine.fetch.timeout = absl::Seconds(20);
+  o.check_external = false;
+  o.understand_pages = false;
+  o.max_links_per_page = 10;
+  o.max_images_per_page = 5;
+  common::v1::Observation obs = CrawlSite(s, "2020-06-30", o, nullptr, nullptr);
+  const common::v1::SiteEvidence& ev = obs.site();
+  // The home page: 2 links. The big page: /a/0.html known already, then 30 new: 10 taken.
+  EXPECT_EQ(ev.links_skipped_page_limit(), 20);
+  EXPECT_EQ(ev.images_skipped_page_limit(), 7);
+  EXPECT_EQ(ev.pages_crawled(), 1 + 1 + 1 + 10);
+}
+
 // No verdict without evidence: a site whose home page was not read (every way it can fail) is
 // NOT_ASSESSED with the reason, never ASSESSED with no findings (which would pass it).
 TEST(SiteCrawlerTest, UnreadHomePageIsNotAssessedWithTheReason) {

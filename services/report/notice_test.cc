@@ -218,6 +218,41 @@ TEST_F(NoticeTest, UnitSheetsCarryEvidenceRuleAndDeadline) {
   }
 }
 
+// Names and excerpts come from outside (the registry, the sites): in the Markdown they read as
+// written and never become markup, links or HTML.
+TEST(MarkdownTest, DataIsEscapedAndUrlsAreAutolinks) {
+  EXPECT_EQ(MarkdownText("**粗体**<script>alert(1)</script>[点此](http://evil.example/)"),
+            "\\*\\*粗体\\*\\*\\<script\\>alert(1)\\</script\\>\\[点此\\](http://evil.example/)");
+  EXPECT_EQ(MarkdownText("a|b\nc_d`e~f&g"), "a\\|b c\\_d\\`e\\~f\\&g");
+  EXPECT_EQ(MarkdownText("# 标题"), "\\# 标题");
+  EXPECT_EQ(MarkdownText("- 列表"), "\\- 列表");
+  EXPECT_EQ(MarkdownText("12. 第十二"), "12\\. 第十二");
+  EXPECT_EQ(MarkdownText("2020-06-30 中山市"), "2020-06-30 中山市");  // dates and prose unchanged
+  EXPECT_EQ(MarkdownUrl("http://www.zs.gov.cn/a_b/c.html?x=1|2"), "<http://www.zs.gov.cn/a_b/c.html?x=1%7C2>");
+  EXPECT_EQ(MarkdownUrl("http://x.cn/a b<c>"), "<http://x.cn/a%20b%3Cc%3E>");
+  EXPECT_EQ(MarkdownUrl("javascript:alert(1)"), "javascript:alert(1)");
+}
+
+TEST_F(NoticeTest, MarkdownOfHostileNamesRendersThemAsText) {
+  ReportInput in = input_;
+  for (auto& u : *in.registry.mutable_units()) {
+    u.set_short_name("<img src=x onerror=alert(1)>|**单位**");
+    u.set_display_name(u.short_name());
+  }
+  Notice n = Build(in);
+  const std::string md = RenderMarkdown(n);
+  // Every "<img" is escaped, and so is every "|**".
+  auto count = [&](const std::string& what) {
+    int n = 0;
+    for (size_t p = md.find(what); p != std::string::npos; p = md.find(what, p + 1)) ++n;
+    return n;
+  };
+  EXPECT_GT(count("<img"), 0);
+  EXPECT_EQ(count("<img"), count("\\<img"));
+  EXPECT_EQ(count("|**单位"), 0);
+  EXPECT_THAT(md, HasSubstr("\\<img src=x onerror=alert(1)\\>\\|\\*\\*单位\\*\\*"));
+}
+
 TEST(NoticeFormatTest, PercentAndPeriod) {
   EXPECT_EQ(Percent(1.0), "100%");
   EXPECT_EQ(Percent(0.925), "92.5%");

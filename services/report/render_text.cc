@@ -2,7 +2,10 @@
 
 #include <vector>
 
+#include "absl/strings/ascii.h"
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_replace.h"
 #include "nlohmann/json.hpp"
@@ -12,9 +15,65 @@ namespace {
 
 using Json = nlohmann::ordered_json;
 
-std::string Cell(const std::string& s) {
-  return absl::StrReplaceAll(s, {{"|", "\\|"}, {"\n", " "}, {"\r", ""}});
+}  // namespace
+
+// Data (unit and site names, excerpts of pages, reasons) as Markdown text that renders as
+// written: the ASCII characters that can start emphasis, code, links or inline HTML anywhere are
+// escaped with a backslash, and those that start a heading or a list at the beginning of a
+// line; line breaks become spaces (a name cannot open a block of its own).
+std::string MarkdownText(absl::string_view s) {
+  std::string out;
+  out.reserve(s.size() + s.size() / 8);
+  for (char c : s) {
+    switch (c) {
+      case '\\': case '`': case '*': case '_': case '[': case ']': case '<': case '>': case '|':
+      case '~': case '&':
+        out.push_back('\\');
+        out.push_back(c);
+        break;
+      case '\n': case '\r': case '\t':
+        out.push_back(' ');
+        break;
+      default:
+        out.push_back(c);
+    }
+  }
+  // At the start: # heading, - + = list or underline, 1. 1) ordered list.
+  if (!out.empty() && (out[0] == '#' || out[0] == '-' || out[0] == '+' || out[0] == '=')) {
+    out.insert(out.begin(), '\\');
+  } else {
+    size_t d = 0;
+    while (d < out.size() && absl::ascii_isdigit(static_cast<unsigned char>(out[d]))) ++d;
+    if (d > 0 && d < out.size() && (out[d] == '.' || out[d] == ')')) out.insert(out.begin() + d, '\\');
+  }
+  return out;
 }
+
+// A URL as an autolink (<http://…>): nothing inside is taken for Markdown, and the characters
+// an autolink cannot hold are percent-encoded. Anything but an http(s) URL is text.
+std::string MarkdownUrl(absl::string_view url) {
+  if (!absl::StartsWithIgnoreCase(url, "http://") && !absl::StartsWithIgnoreCase(url, "https://")) {
+    return MarkdownText(url);
+  }
+  std::string out = "<";
+  for (char c : url) {
+    const auto u = static_cast<unsigned char>(c);
+    if (u <= 0x20 || u == 0x7f || c == '<' || c == '>' || c == '|' || c == '`' || c == '\\') {
+      absl::StrAppendFormat(&out, "%%%02X", u);
+    } else {
+      out.push_back(c);
+    }
+  }
+  out.push_back('>');
+  return out;
+}
+
+namespace {
+
+std::string Cell(const std::string& s) { return MarkdownText(s); }
+
+// A cell that holds a URL starts with this (never in data: it is not valid UTF-8).
+const std::string kUrlCell = "\xff";
 
 void MdTable(std::string* out, const std::vector<std::string>& header,
              const std::vector<std::vector<std::string>>& rows) {
@@ -23,7 +82,10 @@ void MdTable(std::string* out, const std::vector<std::string>& header,
   absl::StrAppend(out, "\n");
   for (const auto& r : rows) {
     std::vector<std::string> cells;
-    for (const auto& c : r) cells.push_back(Cell(c));
+    for (const auto& c : r) {
+      cells.push_back(absl::StartsWith(c, kUrlCell) ? MarkdownUrl(absl::string_view(c).substr(kUrlCell.size()))
+                                                     : Cell(c));
+    }
     absl::StrAppend(out, "| ", absl::StrJoin(cells, " | "), " |\n");
   }
   absl::StrAppend(out, "\n");
@@ -37,7 +99,7 @@ std::vector<std::vector<std::string>> AnnexRows(const Notice& n) {
   std::vector<std::vector<std::string>> rows;
   int i = 0;
   for (const auto& r : n.annex) {
-    rows.push_back({absl::StrCat(++i), r.unit, r.type_label, r.target_name, r.problem, r.evidence_url});
+    rows.push_back({absl::StrCat(++i), r.unit, r.type_label, r.target_name, r.problem, kUrlCell + r.evidence_url});
   }
   return rows;
 }
@@ -60,7 +122,7 @@ std::vector<std::vector<std::string>> FollowupRows(const Notice& n) {
   for (const auto& f : n.followup->items) {
     if (f.status == FollowupStatus::kNew) continue;
     rows.push_back({absl::StrCat(++i), FollowupStatusLabel(f.status), f.unit_name, f.target_name,
-                    f.kind_label, f.key.key});
+                    f.kind_label, kUrlCell + f.key.key});  // a URL, or text MarkdownUrl escapes
   }
   return rows;
 }
@@ -75,16 +137,19 @@ const std::vector<std::string> kFollowupHeader = {"序号", "整改情况", "单
 
 std::string RenderMarkdown(const Notice& n) {
   std::string out;
-  absl::StrAppend(&out, "# ", n.title, "\n\n", n.addressee, "\n\n", n.opening, "\n\n");
+  // Every text below is data or filled with data (names of units and sites, the office's
+  // templates): escaped, the Markdown around it is ours.
+  const auto md = [](const std::string& s) { return MarkdownText(s); };
+  absl::StrAppend(&out, "# ", md(n.title), "\n\n", md(n.addressee), "\n\n", md(n.opening), "\n\n");
   for (const auto& s : n.sections) {
-    absl::StrAppend(&out, "## ", s.heading, "\n\n");
+    absl::StrAppend(&out, "## ", md(s.heading), "\n\n");
     for (const auto& p : s.paragraphs) {
-      if (!p.lead.empty()) absl::StrAppend(&out, "**", p.lead, "**");
-      absl::StrAppend(&out, p.text, "\n\n");
+      if (!p.lead.empty()) absl::StrAppend(&out, "**", md(p.lead), "**");
+      absl::StrAppend(&out, md(p.text), "\n\n");
     }
   }
-  absl::StrAppend(&out, n.annex_note, "\n\n", n.office, "  \n", n.report_date_cn, "\n\n---\n\n");
-  absl::StrAppend(&out, "## 附件\n\n### ", n.annex_title, "\n\n", n.annex_period, "\n\n");
+  absl::StrAppend(&out, md(n.annex_note), "\n\n", md(n.office), "  \n", md(n.report_date_cn), "\n\n---\n\n");
+  absl::StrAppend(&out, "## 附件\n\n### ", md(n.annex_title), "\n\n", md(n.annex_period), "\n\n");
   if (n.annex.empty()) {
     absl::StrAppend(&out, "本次检查未发现存在突出问题的网站和政务新媒体。\n\n");
   } else {
@@ -96,7 +161,7 @@ std::string RenderMarkdown(const Notice& n) {
   }
   if (n.followup.has_value()) {
     const auto& f = *n.followup;
-    absl::StrAppend(&out, "### “回头看”情况\n\n对照", f.previous_period, "：上次发现问题", f.previous_total, "个，已整改", f.fixed, "个，未整改",
+    absl::StrAppend(&out, "### “回头看”情况\n\n对照", md(f.previous_period), "：上次发现问题", f.previous_total, "个，已整改", f.fixed, "个，未整改",
                     f.still, "个，无法核实", f.unverified, "个；本次新发现", f.added, "个。\n\n");
     auto rows = FollowupRows(n);
     if (!rows.empty()) MdTable(&out, kFollowupHeader, rows);

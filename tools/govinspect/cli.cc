@@ -1219,6 +1219,11 @@ Cli::Result Cli::RoundWatch(const std::string& round_name) {
         clients_->rounds().WatchRound(&context, request);
     Round update;
     while (reader->Read(&update)) {
+      if (failures > 0) {
+        end_line();
+        err_ << "已重新连接协调服务\n";
+        err_.flush();
+      }
       failures = 0;
       backoff = options_.initial_backoff;
       last = update;
@@ -1259,10 +1264,18 @@ Cli::Result Cli::RoundWatch(const std::string& round_name) {
       }
       return last.state() == Round::DONE ? kExitOk : kExitFailure;
     }
-    if (status.error_code() == ::grpc::StatusCode::UNAVAILABLE &&
-        ++failures < std::max(1, options_.max_attempts)) {
-      absl::SleepFor(backoff);
-      backoff *= 2;
+    // The coordinator restarting, or the network between: reconnect for as long as it takes
+    // (Ctrl-C ends the wait), saying so.
+    if (status.error_code() == ::grpc::StatusCode::UNAVAILABLE) {
+      ++failures;
+      end_line();
+      err_ << "协调服务暂时不可用（" << status.error_message() << "），正在重新连接（第 " << failures
+           << " 次，" << absl::FormatDuration(backoff) << " 后）…\n";
+      err_.flush();
+      absl::MutexLock lock(&mu_);
+      mu_.AwaitWithTimeout(absl::Condition(&interrupted_), backoff);
+      if (interrupted_) break;
+      backoff = std::min(backoff * 2, std::max(options_.max_watch_backoff, options_.initial_backoff));
       continue;
     }
     end_line();

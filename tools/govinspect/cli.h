@@ -67,6 +67,9 @@ struct Options {
   // after each attempt). Not flags; tests shorten the backoff.
   int max_attempts = 3;
   absl::Duration initial_backoff = absl::Milliseconds(250);
+  // round watch reconnects for as long as the coordinator is unavailable (until Ctrl-C), the
+  // wait between attempts doubling up to this.
+  absl::Duration max_watch_backoff = absl::Seconds(5);
 };
 
 // A parsed command line.

@@ -217,6 +217,18 @@ class FakeRounds final : public v1::RoundService::Service {
       writer->Write(failed);
       return grpc::Status::OK;
     }
+    // The coordinator going away mid-watch and staying away for five attempts, more than the
+    // retries of a read: RUNNING, then UNAVAILABLE ×5, then DONE.
+    if (req->name() == "rounds/flaky") {
+      const int n = state_->Calls("WatchRound");
+      if (n == 1) {
+        writer->Write(MakeRound(req->name(), v1::Round::RUNNING, 1, 4));
+        return grpc::Status(grpc::StatusCode::UNAVAILABLE, "the coordinator is shutting down");
+      }
+      if (n <= 6) return grpc::Status(grpc::StatusCode::UNAVAILABLE, "connection refused");
+      writer->Write(MakeRound(req->name(), v1::Round::DONE, 4, 4));
+      return grpc::Status::OK;
+    }
     if (req->name() == "rounds/hang") {  // until the client cancels
       writer->Write(MakeRound(req->name(), v1::Round::RUNNING, 1, 4));
       hang_started_.Notify();
@@ -820,6 +832,17 @@ TEST_F(CliTest, InterruptWithoutAStreamAsksTheCallerToExit) {
   std::ostringstream out, err;
   Cli cli(Options(), clients_.get(), out, err);
   EXPECT_FALSE(cli.Interrupt());
+}
+
+TEST_F(CliTest, WatchReconnectsForAsLongAsTheCoordinatorIsAwaySayingSo) {
+  RunResult r = Run({"round", "watch", "flaky"});
+  EXPECT_EQ(r.code, 0) << r.err;
+  EXPECT_EQ(state_.Calls("WatchRound"), 7);
+  EXPECT_THAT(r.out, HasSubstr("rounds/flaky RUNNING"));
+  EXPECT_THAT(r.out, HasSubstr("rounds/flaky DONE"));
+  EXPECT_THAT(r.err, HasSubstr("协调服务暂时不可用（the coordinator is shutting down），正在重新连接（第 1 次"));
+  EXPECT_THAT(r.err, HasSubstr("正在重新连接（第 6 次"));
+  EXPECT_THAT(r.err, HasSubstr("已重新连接协调服务"));
 }
 
 TEST_F(CliTest, WatchOfMissingRoundExitsFour) {
