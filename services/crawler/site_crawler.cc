@@ -371,6 +371,16 @@ common::v1::Observation Crawl::Run() {
   home_url_ = *home;
   analyzer_.set_home_url(home_url_);
   hosts_.insert(common::UrlHost(home_url_));
+  // The bare domain and its www. name are one site (zs.gov.cn answering with a redirect to
+  // www.zs.gov.cn is not a home page that leaves the site). Host names only, not IP literals.
+  if (const std::string h = common::UrlHost(home_url_); absl::StrContains(h, '.') && !absl::StrContains(h, ':') &&
+                                                        !absl::ascii_isdigit(static_cast<unsigned char>(h.back()))) {
+    if (absl::StartsWith(h, "www.")) {
+      if (absl::StrContains(h.substr(4), '.')) hosts_.insert(h.substr(4));
+    } else {
+      hosts_.insert(absl::StrCat("www.", h));
+    }
+  }
   for (const auto& h : site_.extra_hosts()) hosts_.insert(absl::AsciiStrToLower(h));
 
   const absl::Time deadline = start + o_.time_budget;

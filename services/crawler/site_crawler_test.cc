@@ -208,6 +208,7 @@ TEST(SiteCrawlerTest, UnreadHomePageIsNotAssessedWithTheReason) {
     }
     if (path == "/big/") return testing::HttpResponse(200, big, "text/html", "", head);
     if (path == "/off/") return redirect("http://elsewhere.example.org/");
+    if (path == "/bare/") return redirect("http://www.test.gov.cn/ok/");  // zs.gov.cn → www.zs.gov.cn
     if (path == "/file/") return redirect("file:///etc/passwd");
     if (path == "/loop/") return redirect("/loop/");
     if (path == "/pdf/") return testing::HttpResponse(200, "%PDF-1.4", "application/pdf", "", head);
@@ -228,6 +229,7 @@ TEST(SiteCrawlerTest, UnreadHomePageIsNotAssessedWithTheReason) {
   };
   const std::vector<Case> cases = {
       {"/ok/", ""},
+      {"/bare/", ""},  // the bare domain sending to its www. name stays on the site
       {"/missing/", "首页无法读取（http_404"},
       {"/slow/", "首页无法读取（timeout"},
       {"/big/", "首页无法读取（body_too_large"},
@@ -243,7 +245,7 @@ TEST(SiteCrawlerTest, UnreadHomePageIsNotAssessedWithTheReason) {
     common::v1::Site s;
     s.set_name("sites/test");
     s.set_unit("units/test");
-    s.set_home_url(absl::StrCat("http://www.test.gov.cn", c.path));
+    s.set_home_url(absl::StrCat(c.path == "/bare/" ? "http://test.gov.cn" : "http://www.test.gov.cn", c.path));
     common::v1::Observation obs = CrawlSite(s, "2020-06-30", o, nullptr, nullptr);
     if (c.reason.empty()) {
       EXPECT_EQ(obs.status(), common::v1::TARGET_STATUS_ASSESSED)
