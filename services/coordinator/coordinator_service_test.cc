@@ -809,6 +809,53 @@ TEST_F(CoordinatorLostStateTest, RedisComingBackEmptyMidRoundFailsTheRoundLoudly
   EXPECT_EQ(list.rounds(0).state(), v1::Round::FAILED);
 }
 
+// The sweep's check itself, without a sweep running: a round the coordinator created that Redis
+// lost is DATA_LOSS (not NOT_FOUND) until the check stores it again as FAILED, reported once.
+TEST(RoundManagerLostTest, AKnownRoundGoneFromRedisIsDataLossThenFailedOnce) {
+  testing::RedisServer redis;
+  ASSERT_THAT(redis.Start(), IsOk());
+  common::RedisPool pool(redis.connection_options());
+  std::vector<std::string> reasons;
+  RoundManagerOptions o;
+  o.on_state_lost = [&](const std::string& reason) { reasons.push_back(reason); };
+  RoundManager manager(o, &pool, nullptr);
+  std::vector<RegistryFile> files;
+  for (const char* f : {"units.csv", "sites.csv", "accounts.csv", "portals.csv"}) {
+    files.push_back({f, ReadExample(f)});
+  }
+  ASSERT_THAT(manager.ImportRegistry(files, false), IsOk());
+  v1::CreateRoundRequest req;
+  req.set_round_id("k1");
+  req.mutable_round()->set_as_of("2020-06-30");
+  auto created = manager.CreateRound(req);
+  ASSERT_THAT(created, IsOk());
+  EXPECT_EQ(created->state(), v1::Round::RUNNING);
+  auto active = manager.ActiveRounds();
+  ASSERT_THAT(active, IsOk());
+  manager.DetectLostRounds(*active);  // all there: nothing lost
+  EXPECT_TRUE(reasons.empty());
+  EXPECT_EQ(manager.GetRound("rounds/nope").status().code(), absl::StatusCode::kNotFound);
+
+  common::RedisConnection admin(redis.connection_options());
+  ASSERT_TRUE(admin.Command({"FLUSHALL"}).ok());
+  auto gone = manager.GetRound("rounds/k1");
+  EXPECT_EQ(gone.status().code(), absl::StatusCode::kDataLoss) << gone.status();
+  EXPECT_THAT(std::string(gone.status().message()), HasSubstr("is gone from Redis"));
+  active = manager.ActiveRounds();
+  ASSERT_THAT(active, IsOk());
+  EXPECT_TRUE(active->empty());
+  manager.DetectLostRounds(*active);
+  EXPECT_EQ(reasons, std::vector<std::string>{"redis_empty"});
+  auto failed = manager.GetRound("rounds/k1");
+  ASSERT_THAT(failed, IsOk());
+  EXPECT_EQ(failed->state(), v1::Round::FAILED);
+  EXPECT_EQ(failed->error(), kRedisEmptyError);
+  EXPECT_EQ(failed->as_of(), "2020-06-30");
+  // Later sweeps: FAILED is terminal, nothing more to report.
+  manager.DetectLostRounds(*manager.ActiveRounds());
+  EXPECT_EQ(reasons.size(), 1u);
+}
+
 TEST(AsOfWindowTest, FromTwentyFifteenToTomorrowInBeijing) {
   // 2020-06-30 20:00 UTC is 2020-07-01 04:00 in Beijing: tomorrow there is 07-02.
   const absl::Time now = absl::FromCivil(absl::CivilSecond(2020, 6, 30, 20, 0, 0), absl::UTCTimeZone());

@@ -330,6 +330,15 @@ absl::StatusOr<v1::Round> RoundManager::GetRound(const std::string& name) {
   if (!id.ok()) return id.status();
   auto conn = pool_->Borrow();
   auto round = round_store_.Get(*conn, *id);
+  if (round.status().code() == absl::StatusCode::kNotFound) {
+    // Known unfinished and now absent: Redis lost it (the next sweep stores it again as FAILED).
+    absl::MutexLock lock(&known_mu_);
+    if (known_.count(name)) {
+      return absl::DataLossError(absl::StrCat(
+          name, " is gone from Redis: Redis came back empty (restarted without its data, or "
+                "flushed); the coordinator marks it FAILED"));
+    }
+  }
   if (!round.ok()) return round.status();
   FillProgress(*conn, *id, &*round);
   return round;
