@@ -54,10 +54,21 @@ absl::Status ErrorReplyToStatus(const std::string& err) {
       absl::StartsWith(err, "TRYAGAIN")) {
     return absl::UnavailableError(absl::StrCat("redis: ", err));
   }
+  // Redis is up but will not store anything: full (maxmemory with noeviction), unable to
+  // persist, or short of replicas. Not a Redis restart: it lasts until someone acts.
+  if (absl::StartsWith(err, "OOM") || absl::StartsWith(err, "MISCONF") ||
+      absl::StartsWith(err, "NOREPLICAS")) {
+    return absl::ResourceExhaustedError(absl::StrCat(kWriteRefused, ": ", err));
+  }
   return absl::FailedPreconditionError(err);
 }
 
 }  // namespace
+
+bool IsWriteRefused(const absl::Status& status) {
+  return status.code() == absl::StatusCode::kResourceExhausted &&
+         absl::StrContains(status.message(), kWriteRefused);
+}
 
 absl::Status ParseRedisAddress(absl::string_view address, RedisOptions* options) {
   if (absl::StartsWith(address, "unix:")) {

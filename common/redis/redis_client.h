@@ -33,6 +33,12 @@ struct RedisOptions {
   absl::Duration reconnect_backoff_max = absl::Seconds(2);
 };
 
+// A write Redis refused although it is up: maxmemory reached with noeviction (OOM), a failed
+// persistence (MISCONF), too few replicas (NOREPLICAS). Such a status is RESOURCE_EXHAUSTED and
+// its message contains kWriteRefused (also when a caller prefixed it with context).
+inline constexpr char kWriteRefused[] = "redis refused the write";
+bool IsWriteRefused(const absl::Status& status);
+
 // Parses "host:port", "[v6]:port" or "unix:/path/to/socket" into `options`.
 absl::Status ParseRedisAddress(absl::string_view address, RedisOptions* options);
 
@@ -73,7 +79,9 @@ class RedisConnection {
   absl::Status Connect();
 
   // Runs one command. Error replies become a Status: UNAVAILABLE for LOADING / BUSY /
-  // MASTERDOWN / READONLY, FAILED_PRECONDITION otherwise (message starts with Redis's error).
+  // MASTERDOWN / READONLY / TRYAGAIN; RESOURCE_EXHAUSTED "redis refused the write: …" for OOM /
+  // MISCONF / NOREPLICAS (IsWriteRefused); FAILED_PRECONDITION otherwise (message starts with
+  // Redis's error).
   absl::StatusOr<RedisReply> Command(const std::vector<std::string>& argv);
 
   // Sends all commands in one write and reads all replies. Error replies stay in the vector.

@@ -33,22 +33,30 @@ redis.call('XCLAIM', KEYS[1], ARGV[1], ARGV[2], 0, ARGV[3], 'JUSTID')
 return 1
 )lua"};
 
-// Finish a task exactly once per round.
-// KEYS: stream, done set, progress hash, events stream, dead stream
-// ARGV: group, entry id, task key, kind, outcome (done|dead|dropped), round, reason, target,
+// Finish a task exactly once per round. Allowed past maxmemory (allow-oom): this bookkeeping is
+// small, and a Redis that refuses it would have finished work redone forever and a round whose
+// lost results are never named.
+// KEYS: stream, done set, progress hash, events stream, dead stream, lost hash
+// ARGV: group, entry id, task key, kind, outcome (done|dead|lost|dropped), round, reason, target,
 //       payload, retention seconds
-const RedisScript kFinishScript{R"lua(
+const RedisScript kFinishScript{R"lua(#!lua flags=allow-oom
 redis.call('XACK', KEYS[1], ARGV[1], ARGV[2])
 redis.call('XDEL', KEYS[1], ARGV[2])
 if redis.call('SADD', KEYS[2], ARGV[3]) == 0 then
   return {0, -1, 0}
 end
 if redis.call('TTL', KEYS[2]) < 0 then redis.call('EXPIRE', KEYS[2], ARGV[10]) end
-if ARGV[5] == 'dead' then
+local outcome = ARGV[5]
+if outcome == 'lost' then
+  redis.call('HSET', KEYS[6], ARGV[8], ARGV[7])
+  if redis.call('TTL', KEYS[6]) < 0 then redis.call('EXPIRE', KEYS[6], ARGV[10]) end
+  outcome = 'dead'
+end
+if outcome == 'dead' then
   redis.call('XADD', KEYS[5], 'MAXLEN', '~', '100000', '*', 'round', ARGV[6],
              'target', ARGV[8], 'entry', ARGV[2], 'reason', ARGV[7], 'payload', ARGV[9])
 end
-redis.call('HINCRBY', KEYS[3], ARGV[4] .. ':' .. ARGV[5], 1)
+redis.call('HINCRBY', KEYS[3], ARGV[4] .. ':' .. outcome, 1)
 local finished = redis.call('SCARD', KEYS[2])
 local total = tonumber(redis.call('HGET', KEYS[3], 'total') or '0')
 local remaining = total - finished
@@ -101,6 +109,9 @@ std::string WorkQueue::ProgressKey(const std::string& round) const {
 }
 std::string WorkQueue::DoneKey(const std::string& round) const {
   return absl::StrCat(options_.key_prefix, ":round:", round, ":done");
+}
+std::string WorkQueue::LostKey(const std::string& round) const {
+  return absl::StrCat(options_.key_prefix, ":round:", round, ":lost");
 }
 
 absl::Status WorkQueue::EnsureGroup(const std::string& kind) {
@@ -243,7 +254,7 @@ absl::StatusOr<bool> WorkQueue::ExtendLease(const Task& task, const std::string&
 std::pair<std::vector<std::string>, std::vector<std::string>> WorkQueue::FinishCall(
     const Task& task, const std::string& outcome, const std::string& reason) const {
   return {{StreamKey(task.kind), DoneKey(task.round), ProgressKey(task.round), EventsKey(),
-           DeadKey(task.kind)},
+           DeadKey(task.kind), LostKey(task.round)},
           {options_.group, task.entry_id, TaskKey(task.kind, task.target), task.kind, outcome,
            task.round, reason, task.target, task.payload,
            absl::StrCat(absl::ToInt64Seconds(options_.round_retention))}};
@@ -292,6 +303,21 @@ absl::StatusOr<CompleteResult> WorkQueue::Complete(const Task& task) {
 
 absl::StatusOr<CompleteResult> WorkQueue::DeadLetter(const Task& task, const std::string& reason) {
   return Finish(task, "dead", reason);
+}
+
+absl::StatusOr<CompleteResult> WorkQueue::GiveUpLost(const Task& task, const std::string& reason) {
+  return Finish(task, "lost", reason);
+}
+
+absl::StatusOr<std::map<std::string, std::string>> WorkQueue::LostTargets(
+    const std::string& round) {
+  auto r = conn_->Command({"HGETALL", LostKey(round)});
+  if (!r.ok()) return r.status();
+  std::map<std::string, std::string> out;
+  for (size_t i = 0; i + 1 < r->elements.size(); i += 2) {
+    out[r->elements[i].str] = r->elements[i + 1].str;
+  }
+  return out;
 }
 
 absl::StatusOr<CompleteResult> WorkQueue::Drop(const Task& task) {
@@ -363,7 +389,7 @@ absl::StatusOr<QueueStats> WorkQueue::Stats(const std::string& kind) {
 }
 
 absl::Status WorkQueue::ForgetRound(const std::string& round) {
-  return conn_->Command({"DEL", ProgressKey(round), DoneKey(round)}).status();
+  return conn_->Command({"DEL", ProgressKey(round), DoneKey(round), LostKey(round)}).status();
 }
 
 }  // namespace govinspect::common

@@ -10,10 +10,13 @@
 //                 it was delivered (a per-round set of finished task keys); when the last task
 //                 of a round finishes, an event is appended to the events stream.
 //   DeadLetter    after max_deliveries, copies the entry to <stream>:dead and counts it dead.
+//   GiveUpLost    dead-letters a task whose result Redis refused to store, and records its
+//                 target in the round's lost hash (the coordinator then fails the round).
 //
 // Keys (prefix = options.key_prefix, default "govinspect"):
 //   <p>:queue:<kind>            stream of tasks         <p>:queue:<kind>:dead   dead letters
 //   <p>:round:<round>:done      finished task keys      <p>:round:<round>:progress  counters
+//   <p>:round:<round>:lost      target → why its result was not stored
 //   <p>:events                  round events (consumed by the coordinator's group)
 
 #include <cstdint>
@@ -114,6 +117,13 @@ class WorkQueue {
   // Gives the task up: it is copied to the dead-letter stream and counted dead.
   absl::StatusOr<CompleteResult> DeadLetter(const Task& task, const std::string& reason);
 
+  // Gives the task up because its result could not be stored (Redis refused the write): like
+  // DeadLetter, and the target is recorded with `reason` in the round's lost hash. Allowed while
+  // Redis refuses other writes (maxmemory).
+  absl::StatusOr<CompleteResult> GiveUpLost(const Task& task, const std::string& reason);
+  // The round's targets given up by GiveUpLost, with their reasons.
+  absl::StatusOr<std::map<std::string, std::string>> LostTargets(const std::string& round);
+
   // Drops the task because its round was cancelled (counted as finished, not done).
   absl::StatusOr<CompleteResult> Drop(const Task& task);
 
@@ -123,7 +133,7 @@ class WorkQueue {
 
   absl::StatusOr<QueueStats> Stats(const std::string& kind);
 
-  // Deletes a round's counters and done set (retention).
+  // Deletes a round's counters, done set and lost hash (retention).
   absl::Status ForgetRound(const std::string& round);
 
   std::string StreamKey(const std::string& kind) const;
@@ -131,6 +141,7 @@ class WorkQueue {
   std::string EventsKey() const;
   std::string ProgressKey(const std::string& round) const;
   std::string DoneKey(const std::string& round) const;
+  std::string LostKey(const std::string& round) const;
 
  private:
   absl::StatusOr<CompleteResult> Finish(const Task& task, const std::string& outcome,

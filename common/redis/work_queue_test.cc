@@ -251,6 +251,59 @@ TEST_F(WorkQueueTest, CompleteManyCountsEachTaskOnce) {
   EXPECT_EQ(EventCount(q), 1);
 }
 
+// Redis full (maxmemory with noeviction): writes are refused with a status IsWriteRefused
+// recognises, but the queue's bookkeeping still runs, so that a task whose result cannot be
+// stored is given up as lost — recorded for its round, counted dead, dead-lettered — and the
+// round still finishes.
+TEST_F(WorkQueueTest, TaskGivenUpAsLostIsRecordedWhileRedisRefusesWrites) {
+  WorkQueue q(conn_.get(), Opts());
+  ASSERT_THAT(q.EnqueueRound("r1", MakeTasks("crawl", 2)), IsOk());
+  auto tasks = TakeUntil(q, "w1", 2);
+  ASSERT_EQ(tasks.size(), 2u);
+  ASSERT_THAT(conn_->Command({"CONFIG", "SET", "maxmemory-policy", "noeviction"}), IsOk());
+  ASSERT_THAT(conn_->Command({"CONFIG", "SET", "maxmemory", "1"}), IsOk());
+
+  auto refused = conn_->Command({"HSET", "govinspect:round:r1:obs", "sites/s0", "x"});
+  ASSERT_FALSE(refused.ok());
+  EXPECT_TRUE(IsWriteRefused(refused.status())) << refused.status();
+  EXPECT_EQ(refused.status().code(), absl::StatusCode::kResourceExhausted);
+  EXPECT_TRUE(absl::StrContains(refused.status().message(), "redis refused the write: OOM"))
+      << refused.status();
+  // Context prefixed by a caller keeps it recognisable; other errors are not refusals.
+  EXPECT_TRUE(IsWriteRefused(absl::Status(refused.status().code(),
+                                          absl::StrCat("units/u1: ", refused.status().message()))));
+  EXPECT_FALSE(IsWriteRefused(absl::UnavailableError("redis connect: refused")));
+  EXPECT_FALSE(IsWriteRefused(absl::ResourceExhaustedError("executor full")));
+
+  auto lost = q.GiveUpLost(tasks[0], "result not stored: redis refused the write: OOM");
+  ASSERT_THAT(lost, IsOk());
+  EXPECT_TRUE(lost->counted);
+  auto done = q.Complete(tasks[1]);
+  ASSERT_THAT(done, IsOk());
+  EXPECT_TRUE(done->round_finished);
+  // Given up twice (another worker): recorded and counted once.
+  ASSERT_THAT(q.GiveUpLost(tasks[0], "again"), IsOk());
+
+  auto targets = q.LostTargets("r1");
+  ASSERT_THAT(targets, IsOk());
+  ASSERT_EQ(targets->size(), 1u);
+  EXPECT_EQ(targets->begin()->first, tasks[0].target);
+  EXPECT_EQ(targets->begin()->second, "result not stored: redis refused the write: OOM");
+  auto p = q.Progress("r1");
+  ASSERT_THAT(p, IsOk());
+  EXPECT_EQ(p->finished, 2);
+  EXPECT_EQ(p->kinds[0].dead, 1);
+  EXPECT_EQ(p->kinds[0].done, 1);
+  EXPECT_EQ(EventCount(q), 1);
+  auto stats = q.Stats("crawl");
+  ASSERT_THAT(stats, IsOk());
+  EXPECT_EQ(stats->dead_letters, 1);
+  EXPECT_EQ(stats->pending, 0);
+  auto empty = q.LostTargets("r2");
+  ASSERT_THAT(empty, IsOk());
+  EXPECT_TRUE(empty->empty());
+}
+
 TEST(WorkQueueRestartTest, TasksSurviveRedisRestartWithAof) {
   testing::RedisServer::Options o;
   o.appendonly = true;

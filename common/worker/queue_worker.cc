@@ -14,6 +14,25 @@
 
 namespace govinspect::common {
 
+absl::Status RetryResultWrite(const std::function<absl::Status()>& write, absl::Duration retry_for,
+                              const std::function<bool()>& stopping) {
+  const absl::Time retry_until = absl::Now() + retry_for;
+  absl::Duration backoff = absl::Milliseconds(100);
+  for (;;) {
+    absl::Status s = write();
+    if (s.ok() || (s.code() != absl::StatusCode::kUnavailable && !IsWriteRefused(s)) ||
+        stopping() || absl::Now() + backoff > retry_until) {
+      return s;
+    }
+    absl::SleepFor(backoff);
+    backoff = std::min(backoff * 2, absl::Seconds(2));
+  }
+}
+
+std::string ResultNotStoredReason(const absl::Status& status) {
+  return absl::StrCat("result not stored: ", status.message());
+}
+
 QueueWorker::QueueWorker(QueueWorkerOptions options, TaskHandler handler,
                          prometheus::Registry* registry)
     : QueueWorker(std::move(options),
@@ -43,6 +62,7 @@ QueueWorker::QueueWorker(QueueWorkerOptions options, MultiTaskHandler handler,
     failed_counter_ = &tasks.Add({{"queue", options_.kind}, {"outcome", "failed"}});
     dropped_counter_ = &tasks.Add({{"queue", options_.kind}, {"outcome", "dropped"}});
     dead_counter_ = &tasks.Add({{"queue", options_.kind}, {"outcome", "dead"}});
+    lost_counter_ = &tasks.Add({{"queue", options_.kind}, {"outcome", "lost"}});
     duplicate_counter_ = &tasks.Add({{"queue", options_.kind}, {"outcome", "duplicate"}});
     in_progress_ = &prometheus::BuildGauge()
                         .Name("govinspect_worker_tasks_in_progress")
@@ -132,23 +152,40 @@ void QueueWorker::Process(RedisConnection& conn, WorkQueue& queue, const std::st
   }
   if (in_progress_) in_progress_->Decrement();
   if (obs.ok() && obs->empty()) obs = absl::InternalError("the handler returned no observation");
+  // Redis refused to store the result (maxmemory reached, …): the task is delivered again after
+  // its lease (there may be room by then); on its last delivery it is given up as lost, which
+  // fails the round naming the target instead of letting it pass as merely not assessed.
+  auto not_stored = [&](const absl::Status& s) {
+    if (task.deliveries < options_.queue.max_deliveries) {
+      if (failed_counter_) failed_counter_->Increment();
+      GI_LOG_EVERY_N_SEC(WARNING, 5).With("round", task.round).With("target", task.target)
+              .With("deliveries", task.deliveries)
+          << "result not stored, Redis refuses writes (the task will be delivered again): " << s;
+      return;
+    }
+    auto lost = queue.GiveUpLost(task, ResultNotStoredReason(s));
+    if (!lost.ok()) {
+      GI_LOG_EVERY_N_SEC(WARNING, 5).With("round", task.round).With("target", task.target)
+          << "cannot give up the task whose result was not stored: " << lost.status();
+      return;
+    }
+    if (lost_counter_) lost_counter_->Increment();
+    GI_LOG_EVERY_N_SEC(ERROR, 5).With("round", task.round).With("target", task.target)
+            .With("deliveries", task.deliveries)
+        << "result lost: Redis refused to store it on every delivery; the round fails naming "
+           "the target: "
+        << s;
+  };
   if (!obs.ok()) {
+    if (IsWriteRefused(obs.status())) return not_stored(obs.status());
     if (failed_counter_) failed_counter_->Increment();
     GI_LOG_EVERY_N_SEC(WARNING, 5).With("round", task.round).With("target", task.target)
         << "task failed (will be delivered again): " << obs.status();
     return;
   }
-  // Redis unavailable (a restart): keep trying for a bounded time; both steps are idempotent
-  // (an observation overwrites itself, a task completes once).
-  const absl::Time retry_until = absl::Now() + options_.result_retry;
-  auto retry = [&](absl::Duration& backoff, const absl::Status& s) {
-    if (s.code() != absl::StatusCode::kUnavailable || stopping_.load() || absl::Now() + backoff > retry_until) {
-      return false;
-    }
-    absl::SleepFor(backoff);
-    backoff = std::min(backoff * 2, absl::Seconds(2));
-    return true;
-  };
+  // Redis unavailable (a restart) or refusing writes: keep trying for a bounded time; both steps
+  // are idempotent (an observation overwrites itself, a task completes once).
+  auto stopping = [this] { return stopping_.load(); };
   ObservationStore store(&conn, options_.queue.key_prefix);
   for (size_t i = 0; i < obs->size(); ++i) {
     v1::Observation& o = (*obs)[i];
@@ -162,23 +199,31 @@ void QueueWorker::Process(RedisConnection& conn, WorkQueue& queue, const std::st
           absl::GetCurrentTimeNanos());
     }
     // Units are observed by several checkers: each stores its own part.
-    absl::Status s;
-    for (absl::Duration backoff = absl::Milliseconds(100);;) {
-      s = o.target().rfind("units/", 0) == 0 ? store.PutPart(task.round, o, options_.kind)
-                                             : store.Put(task.round, o);
-      if (s.ok() || !retry(backoff, s)) break;
+    absl::Status s = RetryResultWrite(
+        [&] {
+          return o.target().rfind("units/", 0) == 0 ? store.PutPart(task.round, o, options_.kind)
+                                                    : store.Put(task.round, o);
+        },
+        options_.result_retry, stopping);
+    if (IsWriteRefused(s)) {
+      // Another target of the task (a unit of a portal task): named in the reason.
+      if (i > 0) s = absl::Status(s.code(), absl::StrCat(o.target(), ": ", s.message()));
+      return not_stored(s);
     }
     if (!s.ok()) {
       GI_LOG_EVERY_N_SEC(WARNING, 5) << "cannot store observation: " << s;
       return;  // redelivered later
     }
   }
-  auto done = queue.Complete(task);
-  for (absl::Duration backoff = absl::Milliseconds(100); !done.ok() && retry(backoff, done.status());) {
-    done = queue.Complete(task);
-  }
-  if (!done.ok()) {
-    GI_LOG_EVERY_N_SEC(WARNING, 5) << "cannot complete task: " << done.status();
+  absl::StatusOr<CompleteResult> done;
+  absl::Status completed = RetryResultWrite(
+      [&] {
+        done = queue.Complete(task);
+        return done.status();
+      },
+      options_.result_retry, stopping);
+  if (!completed.ok()) {
+    GI_LOG_EVERY_N_SEC(WARNING, 5) << "cannot complete task: " << completed;
     return;
   }
   done_++;

@@ -35,14 +35,28 @@ struct QueueWorkerOptions {
   // How long one Take waits for new work (also bounds how fast Stop returns).
   absl::Duration block = absl::Seconds(1);
   // Storing a finished task's observations and completing it (both idempotent) are retried this
-  // long while Redis is unavailable (restarting, failing over), so that finished work is kept
-  // instead of being redone after the lease.
+  // long while Redis is unavailable (restarting, failing over) or refuses writes (maxmemory), so
+  // that finished work is kept instead of being redone after the lease (RetryResultWrite). A
+  // result Redis still refuses is not acknowledged: the task is delivered again, and given up on
+  // its last delivery as lost (WorkQueue::GiveUpLost), which fails its round.
   absl::Duration result_retry = absl::Seconds(20);
 };
 
+// Runs `write`, an idempotent Redis write of a task's result, again with backoff (100 ms
+// doubling to 2 s) while it fails because Redis is unavailable or refuses writes
+// (IsWriteRefused), for up to `retry_for` or until `stopping()` is true. Every worker's result
+// writes go through it (the queue worker's, newmedia's unit parts).
+absl::Status RetryResultWrite(const std::function<absl::Status()>& write, absl::Duration retry_for,
+                              const std::function<bool()>& stopping);
+
+// The reason recorded for a task given up because its result could not be stored.
+std::string ResultNotStoredReason(const absl::Status& status);
+
 // Does one task. Returns the observation to store (round/target/unit are filled in if empty).
 // An error leaves the task unacknowledged: it is delivered again after its lease and
-// dead-lettered after max_deliveries.
+// dead-lettered after max_deliveries. An error for which IsWriteRefused holds (the handler's own
+// Redis write was refused) is treated like a refused result: given up as lost on the last
+// delivery.
 using TaskHandler =
     std::function<absl::StatusOr<v1::Observation>(const v1::TaskPayload& payload, const Task& task)>;
 // A task that observes several targets (e.g. a portal task observes every unit on it). The
@@ -87,6 +101,7 @@ class QueueWorker {
   prometheus::Counter* failed_counter_ = nullptr;
   prometheus::Counter* dropped_counter_ = nullptr;
   prometheus::Counter* dead_counter_ = nullptr;
+  prometheus::Counter* lost_counter_ = nullptr;
   prometheus::Counter* duplicate_counter_ = nullptr;
   prometheus::Gauge* in_progress_ = nullptr;
   prometheus::Histogram* duration_ = nullptr;

@@ -236,6 +236,122 @@ TEST_F(QueueWorkerTest, HandlerWithoutObservationIsAFailure) {
   EXPECT_EQ(calls.load(), 1);
 }
 
+// Redis errors of kind OOM answered so far (INFO errorstats).
+int64_t OomErrors(RedisConnection& conn) {
+  auto info = conn.Command({"INFO", "errorstats"});
+  if (!info.ok()) return -1;
+  const std::string key = "errorstat_OOM:count=";
+  size_t at = info->str.find(key);
+  return at == std::string::npos ? 0 : std::stoll(info->str.substr(at + key.size()));
+}
+
+// Redis full (maxmemory, noeviction) when a task's result is to be stored: the write is retried,
+// and stored once Redis has room again — the task is not redone.
+TEST_F(QueueWorkerTest, ResultRefusedByRedisIsStoredOnceRedisAcceptsWritesAgain) {
+  WorkQueue q(conn_.get(), QueueOptions());
+  ASSERT_THAT(q.EnsureGroup(kKind), IsOk());
+  ASSERT_THAT(q.EnqueueRound("r1", Tasks("r1", 1)), IsOk());
+  ASSERT_THAT(conn_->Command({"CONFIG", "SET", "maxmemory-policy", "noeviction"}), IsOk());
+  std::atomic<int> calls{0};
+  QueueWorkerOptions o = Options(1);
+  o.result_retry = absl::Minutes(5);  // never runs out here
+  QueueWorker worker(
+      o,
+      [&](const v1::TaskPayload&, const Task&) -> absl::StatusOr<v1::Observation> {
+        calls++;
+        RedisConnection admin(redis_.connection_options());
+        EXPECT_THAT(admin.Command({"CONFIG", "SET", "maxmemory", "1"}), IsOk());
+        v1::Observation obs;
+        obs.set_status(v1::TARGET_STATUS_ASSESSED);
+        return obs;
+      },
+      nullptr);
+  ASSERT_THAT(worker.Start(), IsOk());
+  ASSERT_TRUE(WaitFor([&] { return OomErrors(*conn_) >= 1; }, absl::Seconds(60)));
+  ASSERT_THAT(conn_->Command({"CONFIG", "SET", "maxmemory", "0"}), IsOk());
+  ASSERT_TRUE(WaitFor([&] { return Progress("r1").finished == 1; }, absl::Seconds(60)));
+  worker.Stop();
+  EXPECT_EQ(Progress("r1").kinds[0].done, 1);
+  EXPECT_EQ(calls.load(), 1);
+  ObservationStore store(conn_.get());
+  auto obs = store.Get("r1", "sites/s0");
+  ASSERT_THAT(obs, IsOk());
+  EXPECT_EQ(obs->status(), v1::TARGET_STATUS_ASSESSED);
+}
+
+// Redis refusing writes on every delivery: the task is delivered again (the write retried each
+// time), and on its last delivery given up as lost with the reason — recorded for the round (the
+// coordinator fails it naming the target), dead-lettered, counted "lost".
+TEST_F(QueueWorkerTest, ResultRefusedOnEveryDeliveryIsGivenUpAsLost) {
+  WorkQueue q(conn_.get(), QueueOptions(absl::Milliseconds(300), 2));
+  ASSERT_THAT(q.EnsureGroup(kKind), IsOk());
+  ASSERT_THAT(q.EnqueueRound("r1", Tasks("r1", 1)), IsOk());
+  ASSERT_THAT(conn_->Command({"CONFIG", "SET", "maxmemory-policy", "noeviction"}), IsOk());
+  std::atomic<int> calls{0};
+  QueueWorkerOptions o = Options(1, absl::Milliseconds(300), 2);
+  o.result_retry = absl::Milliseconds(200);
+  prometheus::Registry registry;
+  QueueWorker worker(
+      o,
+      [&](const v1::TaskPayload&, const Task&) -> absl::StatusOr<v1::Observation> {
+        calls++;
+        RedisConnection admin(redis_.connection_options());
+        EXPECT_THAT(admin.Command({"CONFIG", "SET", "maxmemory", "1"}), IsOk());
+        return v1::Observation();
+      },
+      &registry);
+  ASSERT_THAT(worker.Start(), IsOk());
+  ASSERT_TRUE(WaitFor([&] { return Progress("r1").finished == 1; }, absl::Seconds(60)));
+  worker.Stop();
+  auto lost = q.LostTargets("r1");
+  ASSERT_THAT(lost, IsOk());
+  ASSERT_EQ(lost->size(), 1u);
+  EXPECT_EQ(lost->begin()->first, "sites/s0");
+  EXPECT_THAT(lost->begin()->second,
+              ::testing::StartsWith("result not stored: redis refused the write: OOM"));
+  EXPECT_EQ(calls.load(), 2);  // max_deliveries
+  RoundProgress p = Progress("r1");
+  EXPECT_EQ(p.kinds[0].dead, 1);
+  EXPECT_EQ(p.kinds[0].done, 0);
+  EXPECT_EQ(CounterValue(registry, "govinspect_worker_tasks_total", "lost"), 1);
+  EXPECT_EQ(CounterValue(registry, "govinspect_worker_tasks_total", "failed"), 1);
+  ASSERT_THAT(conn_->Command({"CONFIG", "SET", "maxmemory", "0"}), IsOk());
+  ObservationStore store(conn_.get());
+  auto count = store.Count("r1");
+  ASSERT_THAT(count, IsOk());
+  EXPECT_EQ(*count, 0);
+}
+
+TEST(RetryResultWriteTest, OnlyUnavailableAndRefusedWritesAreRetried) {
+  int calls = 0;
+  absl::Status s = RetryResultWrite(
+      [&] {
+        ++calls;
+        return absl::FailedPreconditionError("WRONGTYPE");
+      },
+      absl::Minutes(5), [] { return false; });
+  EXPECT_EQ(s.code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_EQ(calls, 1);
+  calls = 0;
+  s = RetryResultWrite(
+      [&]() -> absl::Status {
+        if (++calls == 1) return absl::UnavailableError("redis connect: refused");
+        if (calls == 2) return absl::ResourceExhaustedError("redis refused the write: OOM");
+        return absl::OkStatus();
+      },
+      absl::Minutes(5), [] { return false; });
+  EXPECT_THAT(s, IsOk());
+  EXPECT_EQ(calls, 3);
+  calls = 0;
+  s = RetryResultWrite(
+      [&] {
+        ++calls;
+        return absl::UnavailableError("redis connect: refused");
+      },
+      absl::Minutes(5), [] { return true; });  // stopping: no retry
+  EXPECT_EQ(calls, 1);
+}
+
 TEST_F(QueueWorkerTest, CorruptPayloadIsDeadLetteredWithoutRunningTheHandler) {
   WorkQueue q(conn_.get(), QueueOptions());
   ASSERT_THAT(q.EnsureGroup(kKind), IsOk());

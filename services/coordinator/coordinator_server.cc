@@ -1,9 +1,11 @@
 #include "services/coordinator/coordinator_server.h"
 
 #include <grpcpp/grpcpp.h>
+#include <prometheus/counter.h>
 #include <prometheus/gauge.h>
 
 #include <algorithm>
+#include <map>
 #include <set>
 
 #include "absl/base/thread_annotations.h"
@@ -162,6 +164,21 @@ absl::Status CoordinatorServer::BuildAndStart(const CoordinatorServerOptions& op
   mo.step_backoff = options.step_backoff;
   mo.step_give_up = options.step_give_up;
   mo.event_claim_idle = options.event_claim_idle;
+  runner_ = std::make_unique<common::ServerRunner>(options.server);
+  // Both reasons exported from the start, so that an alert on increase() sees the first one.
+  auto& lost = prometheus::BuildCounter()
+                   .Name("govinspect_coordinator_state_lost_total")
+                   .Help("Rounds whose state or results Redis lost, by reason: redis_empty (a "
+                         "round the coordinator knew is gone: Redis restarted empty or was "
+                         "flushed), write_refused (results Redis refused to store). Each such "
+                         "round is FAILED and says why.")
+                   .Register(runner_->registry());
+  std::map<std::string, prometheus::Counter*> lost_by_reason = {
+      {"redis_empty", &lost.Add({{"reason", "redis_empty"}})},
+      {"write_refused", &lost.Add({{"reason", "write_refused"}})}};
+  mo.on_state_lost = [lost_by_reason](const std::string& reason) {
+    if (auto it = lost_by_reason.find(reason); it != lost_by_reason.end()) it->second->Increment();
+  };
   manager_ = std::make_unique<RoundManager>(mo, pool_.get(), steps_.get());
   executor_ = std::make_unique<common::BoundedExecutor>("coordinator", options.executor_threads,
                                                         options.executor_queue);
@@ -174,7 +191,6 @@ absl::Status CoordinatorServer::BuildAndStart(const CoordinatorServerOptions& op
       std::make_unique<RegistryServiceImpl>(manager_.get(), executor_.get(), auth_.get());
   round_service_ = std::make_unique<RoundServiceImpl>(manager_.get(), executor_.get(),
                                                       auth_.get(), hub_.get());
-  runner_ = std::make_unique<common::ServerRunner>(options.server);
   runner_->AddService(registry_service_.get(), "govinspect.coordinator.v1.RegistryService");
   runner_->AddService(round_service_.get(), "govinspect.coordinator.v1.RoundService");
   runner_->AddDrainHook([this] {

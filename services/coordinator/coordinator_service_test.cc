@@ -18,6 +18,7 @@
 #include "absl/time/civil_time.h"
 #include "absl/time/clock.h"
 #include "common/grpc/auth.h"
+#include "common/redis/observation_store.h"
 #include "common/testing/redis_server.h"
 #include "common/testing/status_matchers.h"
 #include "common/worker/queue_worker.h"
@@ -622,6 +623,237 @@ TEST_F(CoordinatorWithScoringTest, CreateRoundRefusesABadRulesetOrAsOfAtOnce) {
   s = rounds_->CreateRound(Ctx().get(), req, &r);
   EXPECT_TRUE(s.ok()) << s.error_message();
   EXPECT_EQ(r.ruleset(), "gov-2019");
+}
+
+// Lost state is loud. Results Redis refuses to store (maxmemory reached, noeviction) are retried,
+// then given up as lost, and the round ends FAILED naming those targets — never DONE; a round
+// the coordinator knew that is gone from Redis (restarted empty, flushed) is an ERROR, a metric
+// and a FAILED round saying so.
+class CoordinatorLostStateTest : public CoordinatorTest {
+ protected:
+  void Configure(CoordinatorServerOptions& o) override { o.max_deliveries = 2; }
+
+  double LostCounter(const std::string& reason) {
+    for (const auto& family : server_.runner()->registry().Collect()) {
+      if (family.name != "govinspect_coordinator_state_lost_total") continue;
+      for (const auto& m : family.metric) {
+        for (const auto& l : m.label) {
+          if (l.name == "reason" && l.value == reason) return m.counter.value;
+        }
+      }
+    }
+    return -1;
+  }
+  int64_t OomErrors() {
+    common::RedisConnection c(redis_.connection_options());
+    auto info = c.Command({"INFO", "errorstats"});
+    if (!info.ok()) return -1;
+    const std::string key = "errorstat_OOM:count=";
+    size_t at = info->str.find(key);
+    return at == std::string::npos ? 0 : std::stoll(info->str.substr(at + key.size()));
+  }
+  // The round as the coordinator answers once `done(round)` holds (Redis may be away meanwhile:
+  // errors are waited out), bounded by a generous deadline.
+  v1::Round WaitForRound(const std::string& name, std::function<bool(const v1::Round&)> done) {
+    v1::Round r;
+    const absl::Time deadline = absl::Now() + absl::Seconds(120);
+    while (absl::Now() < deadline) {
+      v1::GetRoundRequest req;
+      req.set_name(name);
+      r.Clear();
+      if (rounds_->GetRound(Ctx().get(), req, &r).ok() && done(r)) return r;
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+    ADD_FAILURE() << name << " did not get there; it is " << r.DebugString();
+    return r;
+  }
+  // Creates round `id`; retried while UNAVAILABLE (pooled connections broken by a Redis restart
+  // fail once), as the CLI does.
+  void CreateRound(const std::string& id) {
+    v1::CreateRoundRequest req;
+    req.set_round_id(id);
+    req.set_request_id(absl::StrCat("create-", id));
+    req.mutable_round()->set_as_of("2020-06-30");
+    v1::Round created;
+    grpc::Status s;
+    for (int attempt = 0; attempt < 10; ++attempt) {
+      s = rounds_->CreateRound(Ctx().get(), req, &created);
+      if (s.error_code() != grpc::StatusCode::UNAVAILABLE) break;
+    }
+    ASSERT_TRUE(s.ok()) << s.error_message();
+  }
+  void ImportRetrying() {
+    grpc::Status s;
+    for (int attempt = 0; attempt < 10; ++attempt) {
+      s = Import();
+      if (s.error_code() != grpc::StatusCode::UNAVAILABLE) break;
+    }
+    ASSERT_TRUE(s.ok()) << s.error_message();
+  }
+};
+
+// Done-when: Redis OOM mid-round ends in a state that names the lost targets.
+TEST_F(CoordinatorLostStateTest, RedisRefusingWritesMidRoundFailsTheRoundNamingTheLostTargets) {
+  ASSERT_TRUE(Import().ok());
+  common::RedisConnection admin(redis_.connection_options());
+  ASSERT_TRUE(admin.Command({"CONFIG", "SET", "maxmemory-policy", "noeviction"}).ok());
+  // The portal site's crawl is the last task to finish: once the six other results are stored,
+  // Redis is full (maxmemory 1 byte) and refuses its result on both deliveries.
+  std::atomic<int> portal_calls{0};
+  for (const char* kind : {"crawl", "account", "portal"}) {
+    common::QueueWorkerOptions wo;
+    wo.kind = kind;
+    wo.threads = 2;
+    wo.redis = redis_.connection_options();
+    wo.queue.lease = absl::Seconds(5);  // far longer than a delivery's retry: never reclaimed
+    wo.queue.max_deliveries = 2;        // during one
+    wo.result_retry = absl::Milliseconds(300);
+    wo.block = absl::Milliseconds(100);
+    auto w = std::make_unique<common::QueueWorker>(
+        wo,
+        [this, &portal_calls](const common::v1::TaskPayload&, const common::Task& task)
+            -> absl::StatusOr<common::v1::Observation> {
+          if (task.target == "sites/zs-portal") {
+            portal_calls++;
+            common::RedisConnection c(redis_.connection_options());
+            common::ObservationStore store(&c);
+            const absl::Time deadline = absl::Now() + absl::Seconds(60);
+            while (absl::Now() < deadline) {
+              auto n = store.Count(task.round);
+              if (n.ok() && *n >= 6) break;
+              std::this_thread::sleep_for(std::chrono::milliseconds(20));
+            }
+            EXPECT_TRUE(c.Command({"CONFIG", "SET", "maxmemory", "1"}).ok());
+          }
+          common::v1::Observation o;
+          o.set_status(common::v1::TARGET_STATUS_ASSESSED);
+          return o;
+        },
+        nullptr);
+    ASSERT_THAT(w->Start(), IsOk());
+    workers_.push_back(std::move(w));
+  }
+  ::testing::internal::CaptureStderr();
+  CreateRound("oom");
+  v1::Round failed = WaitForRound("rounds/oom", [](const v1::Round& r) {
+    return r.state() == v1::Round::FAILED || r.state() == v1::Round::DONE;
+  });
+  const std::string log = ::testing::internal::GetCapturedStderr();
+
+  EXPECT_EQ(failed.state(), v1::Round::FAILED) << failed.DebugString();
+  EXPECT_EQ(failed.error(), "1 个目标的结果未能保存（Redis 拒绝写入）：sites/zs-portal");
+  EXPECT_EQ(failed.error(), LostResultsError({"sites/zs-portal"}));
+  ASSERT_EQ(failed.notes_size(), 1) << failed.DebugString();
+  EXPECT_THAT(failed.notes(0), HasSubstr("Redis 拒绝写入的原因：redis refused the write: OOM"));
+  EXPECT_EQ(portal_calls.load(), 2);  // delivered again, then given up
+  // Still full: the round was failed while Redis refused writes.
+  EXPECT_FALSE(admin.Command({"HSET", "govinspect:probe", "x", "y"}).ok());
+  EXPECT_GE(OomErrors(), 2);
+  EXPECT_EQ(LostCounter("write_refused"), 1);
+  EXPECT_EQ(LostCounter("redis_empty"), 0);
+  EXPECT_THAT(log, HasSubstr("\"severity\":\"ERROR\""));
+  EXPECT_THAT(log, HasSubstr("round failed: Redis refused to store the results of 1 targets"));
+  EXPECT_THAT(log, HasSubstr("\"targets\":\"sites/zs-portal\""));
+
+  // The six results that were stored are there; the lost one is not passed off as anything.
+  v1::ListObservationsRequest lreq;
+  lreq.set_parent("rounds/oom");
+  v1::ListObservationsResponse obs;
+  ASSERT_TRUE(rounds_->ListObservations(Ctx().get(), lreq, &obs).ok());
+  EXPECT_EQ(obs.total_size(), 6);
+  for (const auto& o : obs.observations()) EXPECT_NE(o.target(), "sites/zs-portal");
+  ASSERT_TRUE(admin.Command({"CONFIG", "SET", "maxmemory", "0"}).ok());
+}
+
+// Redis restarted without its data, then (after a new import) flushed, each while a round runs:
+// each round becomes FAILED with the reason, an ERROR is logged and the metric counts it.
+TEST_F(CoordinatorLostStateTest, RedisComingBackEmptyMidRoundFailsTheRoundLoudly) {
+  ASSERT_TRUE(Import().ok());
+  ::testing::internal::CaptureStderr();
+  CreateRound("gone1");  // no workers: it stays RUNNING
+  WaitForRound("rounds/gone1", [](const v1::Round& r) { return r.state() == v1::Round::RUNNING; });
+  redis_.Kill();
+  ASSERT_THAT(redis_.Start(), IsOk());  // no AOF: empty
+  v1::Round gone1 = WaitForRound("rounds/gone1",
+                                 [](const v1::Round& r) { return r.state() != v1::Round::RUNNING; });
+
+  ImportRetrying();
+  CreateRound("gone2");
+  WaitForRound("rounds/gone2", [](const v1::Round& r) { return r.state() == v1::Round::RUNNING; });
+  common::RedisConnection admin(redis_.connection_options());
+  ASSERT_TRUE(admin.Command({"FLUSHALL"}).ok());
+  v1::Round gone2 = WaitForRound("rounds/gone2",
+                                 [](const v1::Round& r) { return r.state() != v1::Round::RUNNING; });
+  const std::string log = ::testing::internal::GetCapturedStderr();
+
+  for (const v1::Round* r : {&gone1, &gone2}) {
+    EXPECT_EQ(r->state(), v1::Round::FAILED) << r->DebugString();
+    EXPECT_EQ(r->error(), kRedisEmptyError);
+    EXPECT_THAT(r->error(), HasSubstr("本轮的状态已丢失"));
+    EXPECT_EQ(r->as_of(), "2020-06-30");
+    EXPECT_TRUE(r->has_end_time());
+  }
+  EXPECT_EQ(LostCounter("redis_empty"), 2);
+  EXPECT_EQ(LostCounter("write_refused"), 0);
+  EXPECT_THAT(log, HasSubstr("the round is gone from Redis: Redis came back empty"));
+  for (const char* name : {"rounds/gone1", "rounds/gone2"}) {
+    EXPECT_THAT(log, HasSubstr(absl::StrCat("\"round\":\"", name, "\"")));
+  }
+  EXPECT_THAT(log, HasSubstr("\"severity\":\"ERROR\""));
+  // Listed as FAILED, not silently absent.
+  v1::ListRoundsRequest lr;
+  v1::ListRoundsResponse list;
+  ASSERT_TRUE(rounds_->ListRounds(Ctx().get(), lr, &list).ok());
+  ASSERT_EQ(list.rounds_size(), 1);  // gone1's copy went with the flush; gone2's was stored after
+  EXPECT_EQ(list.rounds(0).name(), "rounds/gone2");
+  EXPECT_EQ(list.rounds(0).state(), v1::Round::FAILED);
+}
+
+// The sweep's check itself, without a sweep running: a round the coordinator created that Redis
+// lost is DATA_LOSS (not NOT_FOUND) until the check stores it again as FAILED, reported once.
+TEST(RoundManagerLostTest, AKnownRoundGoneFromRedisIsDataLossThenFailedOnce) {
+  testing::RedisServer redis;
+  ASSERT_THAT(redis.Start(), IsOk());
+  common::RedisPool pool(redis.connection_options());
+  std::vector<std::string> reasons;
+  RoundManagerOptions o;
+  o.on_state_lost = [&](const std::string& reason) { reasons.push_back(reason); };
+  RoundManager manager(o, &pool, nullptr);
+  std::vector<RegistryFile> files;
+  for (const char* f : {"units.csv", "sites.csv", "accounts.csv", "portals.csv"}) {
+    files.push_back({f, ReadExample(f)});
+  }
+  ASSERT_THAT(manager.ImportRegistry(files, false), IsOk());
+  v1::CreateRoundRequest req;
+  req.set_round_id("k1");
+  req.mutable_round()->set_as_of("2020-06-30");
+  auto created = manager.CreateRound(req);
+  ASSERT_THAT(created, IsOk());
+  EXPECT_EQ(created->state(), v1::Round::RUNNING);
+  auto active = manager.ActiveRounds();
+  ASSERT_THAT(active, IsOk());
+  manager.DetectLostRounds(*active);  // all there: nothing lost
+  EXPECT_TRUE(reasons.empty());
+  EXPECT_EQ(manager.GetRound("rounds/nope").status().code(), absl::StatusCode::kNotFound);
+
+  common::RedisConnection admin(redis.connection_options());
+  ASSERT_TRUE(admin.Command({"FLUSHALL"}).ok());
+  auto gone = manager.GetRound("rounds/k1");
+  EXPECT_EQ(gone.status().code(), absl::StatusCode::kDataLoss) << gone.status();
+  EXPECT_THAT(std::string(gone.status().message()), HasSubstr("is gone from Redis"));
+  active = manager.ActiveRounds();
+  ASSERT_THAT(active, IsOk());
+  EXPECT_TRUE(active->empty());
+  manager.DetectLostRounds(*active);
+  EXPECT_EQ(reasons, std::vector<std::string>{"redis_empty"});
+  auto failed = manager.GetRound("rounds/k1");
+  ASSERT_THAT(failed, IsOk());
+  EXPECT_EQ(failed->state(), v1::Round::FAILED);
+  EXPECT_EQ(failed->error(), kRedisEmptyError);
+  EXPECT_EQ(failed->as_of(), "2020-06-30");
+  // Later sweeps: FAILED is terminal, nothing more to report.
+  manager.DetectLostRounds(*manager.ActiveRounds());
+  EXPECT_EQ(reasons.size(), 1u);
 }
 
 TEST(AsOfWindowTest, FromTwentyFifteenToTomorrowInBeijing) {

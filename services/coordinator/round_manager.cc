@@ -10,7 +10,9 @@
 #include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
+#include "absl/strings/strip.h"
 #include "absl/time/civil_time.h"
 #include "absl/time/clock.h"
 #include "common/log/log.h"
@@ -40,6 +42,19 @@ std::string GenerateRoundId() {
 }
 
 }  // namespace
+
+const char kRedisEmptyError[] =
+    "本轮的状态已丢失：Redis 重启后没有保留数据或被清空，本轮的任务、进度和已保存的结果都已不在"
+    "（名录可能也已丢失）；检查 Redis 的持久化（AOF 与数据卷），必要时重新导入名录，然后重新开始本轮";
+
+std::string LostResultsError(const std::vector<std::string>& targets) {
+  constexpr size_t kNamed = 20;
+  std::vector<std::string> named(targets.begin(),
+                                 targets.begin() + std::min(kNamed, targets.size()));
+  return absl::StrCat(targets.size(), " 个目标的结果未能保存（Redis 拒绝写入）：",
+                      absl::StrJoin(named, "、"),
+                      targets.size() > kNamed ? " 等（完整名单见协调服务日志）" : "");
+}
 
 absl::Status CheckAsOfWindow(const std::string& as_of, absl::Time now) {
   absl::CivilDay day;
@@ -210,6 +225,7 @@ absl::StatusOr<v1::Round> RoundManager::CreateRound(const v1::CreateRoundRequest
     return s;
   }
   if (!existing.empty()) return GetRound(absl::StrCat("rounds/", existing));
+  Remember(round);
 
   if (absl::Status s = EnqueueTasks(*conn, round, reg); !s.ok()) {
     // The round stays PENDING; the sweep enqueues it again (idempotently).
@@ -314,6 +330,15 @@ absl::StatusOr<v1::Round> RoundManager::GetRound(const std::string& name) {
   if (!id.ok()) return id.status();
   auto conn = pool_->Borrow();
   auto round = round_store_.Get(*conn, *id);
+  if (round.status().code() == absl::StatusCode::kNotFound) {
+    // Known unfinished and now absent: Redis lost it (the next sweep stores it again as FAILED).
+    absl::MutexLock lock(&known_mu_);
+    if (known_.count(name)) {
+      return absl::DataLossError(absl::StrCat(
+          name, " is gone from Redis: Redis came back empty (restarted without its data, or "
+                "flushed); the coordinator marks it FAILED"));
+    }
+  }
   if (!round.ok()) return round.status();
   FillProgress(*conn, *id, &*round);
   return round;
@@ -543,6 +568,10 @@ absl::Status RoundManager::Advance(const std::string& id) {
     auto p = queue.Progress(id);
     if (!p.ok()) return p.status();
     if (p->finished < p->total) return absl::OkStatus();  // not yet
+    // Results Redis refused to store: the round cannot be scored as if they were not assessed.
+    auto lost = queue.LostTargets(id);
+    if (!lost.ok()) return lost.status();
+    if (!lost->empty()) return FailForLostResults(*conn, id, *lost);
     if (absl::Status s = MarkUnassessed(*conn, id, *round); !s.ok()) return s;
     // Availability: the probes inside the round's window (services/coordinator/probe_scheduler.h).
     auto probe_snapshot = round_store_.Snapshot(*conn, id);
@@ -584,6 +613,86 @@ absl::Status RoundManager::Advance(const std::string& id) {
     if (!r.ok()) return r.status();
   }
   return absl::OkStatus();
+}
+
+absl::Status RoundManager::FailForLostResults(common::RedisConnection& conn,
+                                              const std::string& id,
+                                              const std::map<std::string, std::string>& lost) {
+  std::vector<std::string> targets;
+  for (const auto& [target, _] : lost) targets.push_back(target);
+  absl::string_view why = lost.begin()->second;  // the first target's, e.g. OOM …
+  absl::ConsumePrefix(&why, "result not stored: ");
+  auto failed = Transition(
+      conn, id, v1::Round::RUNNING, v1::Round::FAILED,
+      absl::StrCat("Redis 拒绝写入的原因：", why,
+                   "；排除之后（内存已满时腾出内存或调高 maxmemory）重新开始本轮"),
+      LostResultsError(targets));
+  if (!failed.ok()) return failed.status();
+  GI_LOG(ERROR).With("round", failed->name()).With("lost", static_cast<int64_t>(targets.size()))
+      .With("targets", absl::StrJoin(targets, ","))
+      << "round failed: Redis refused to store the results of " << targets.size()
+      << " targets (" << why << ")";
+  if (options_.on_state_lost) options_.on_state_lost("write_refused");
+  return absl::OkStatus();
+}
+
+void RoundManager::Remember(const v1::Round& round) {
+  absl::MutexLock lock(&known_mu_);
+  known_[round.name()].round = round;
+}
+
+void RoundManager::DetectLostRounds(const std::vector<v1::Round>& active) {
+  std::set<std::string> listed;
+  for (const auto& r : active) listed.insert(r.name());
+  std::vector<KnownRound> unlisted;
+  {
+    absl::MutexLock lock(&known_mu_);
+    for (const auto& [name, k] : known_) {
+      if (!listed.count(name)) unlisted.push_back(k);
+    }
+    for (const auto& r : active) known_[r.name()].round = r;
+  }
+  if (unlisted.empty()) return;
+  auto conn = pool_->Borrow();
+  for (KnownRound& k : unlisted) {
+    const std::string& name = k.round.name();
+    auto id = RoundIdFromName(name);
+    if (!id.ok()) continue;
+    auto now = round_store_.Get(*conn, *id);
+    if (now.ok() && !IsTerminal(now->state())) continue;  // created after the listing
+    if (!now.ok() && now.status().code() != absl::StatusCode::kNotFound) continue;  // next sweep
+    if (now.ok()) {  // finished, failed or cancelled: nothing to watch any more
+      absl::MutexLock lock(&known_mu_);
+      known_.erase(name);
+      continue;
+    }
+    if (!k.reported) {
+      GI_LOG(ERROR).With("round", name).With("state", v1::Round::State_Name(k.round.state()))
+          << "the round is gone from Redis: Redis came back empty (restarted without its data, "
+             "or flushed); its tasks, progress and results are lost. It is stored again as "
+             "FAILED; check Redis's persistence (AOF, volume), import the registry if it is gone "
+             "too, and start the round again";
+      if (options_.on_state_lost) options_.on_state_lost("redis_empty");
+      absl::MutexLock lock(&known_mu_);
+      if (auto it = known_.find(name); it != known_.end()) it->second.reported = true;
+    }
+    v1::Round failed = k.round;
+    failed.clear_progress();
+    failed.set_state(v1::Round::FAILED);
+    *failed.mutable_update_time() = Now();
+    *failed.mutable_end_time() = failed.update_time();
+    failed.set_error(kRedisEmptyError);
+    failed.add_notes(absl::StrCat("协调服务最后一次读到本轮时，其状态为 ",
+                                  v1::Round::State_Name(k.round.state())));
+    absl::Status s = round_store_.Restore(*conn, failed);
+    if (!s.ok() && s.code() != absl::StatusCode::kAlreadyExists) {
+      GI_LOG_EVERY_N_SEC(WARNING, 10).With("round", name)
+          << "cannot store the lost round as FAILED (next sweep): " << s;
+      continue;
+    }
+    absl::MutexLock lock(&known_mu_);
+    known_.erase(name);
+  }
 }
 
 absl::StatusOr<std::vector<v1::Round>> RoundManager::ActiveRounds() {
@@ -666,6 +775,7 @@ void RoundManager::RunEventLoop(const std::atomic<bool>* stop, absl::Duration sw
       ReclaimEvents(conn, events, group, consumer);  // read below as this consumer's own
       auto active = ActiveRounds();
       if (active.ok()) {
+        DetectLostRounds(*active);
         for (const auto& r : *active) {
           auto id = RoundIdFromName(r.name());
           if (!id.ok()) continue;

@@ -2,10 +2,14 @@
 #define GOVINSPECT_SERVICES_COORDINATOR_ROUND_MANAGER_H_
 
 #include <atomic>
+#include <functional>
+#include <map>
 #include <string>
 #include <vector>
 
+#include "absl/base/thread_annotations.h"
 #include "absl/status/statusor.h"
+#include "absl/synchronization/mutex.h"
 #include "absl/synchronization/notification.h"
 #include "absl/time/time.h"
 #include "common/redis/redis_pool.h"
@@ -52,7 +56,18 @@ struct RoundManagerOptions {
   absl::Duration event_claim_idle = absl::Minutes(1);
   // A round's as_of must lie in [2015-01-01, today + 1 day] (Asia/Shanghai) unless the request
   // forces it (CreateRoundRequest.allow_any_as_of).
+
+  // Called once for each round whose state or results Redis lost, with the reason:
+  // "redis_empty" (a round this coordinator knew unfinished is gone: Redis restarted without its
+  // data or was flushed) or "write_refused" (results Redis refused to store, maxmemory). The
+  // coordinator counts them in govinspect_coordinator_state_lost_total.
+  std::function<void(const std::string& reason)> on_state_lost;
 };
+
+// Round.error of a round whose tasks' results Redis refused to store (the targets named, the
+// first 20 of them), and of a round whose state Redis lost.
+std::string LostResultsError(const std::vector<std::string>& targets);
+extern const char kRedisEmptyError[];
 
 // CreateRound's checks: an as_of in [2015-01-01, today + 1 day] (Beijing time on `now`), and a
 // ruleset name that can be one (letters, digits, '-', '_', '.'; never a path).
@@ -64,6 +79,12 @@ const char* QueueName(v1::TaskKind kind);
 
 // Transport-free coordinator logic: registry import and lookup, round lifecycle
 // PENDING → RUNNING → SCORING → REPORTING → DONE (or FAILED / CANCELLED).
+//
+// Lost state is loud: a round some of whose results Redis refused to store (WorkQueue::
+// GiveUpLost) ends FAILED naming those targets, never DONE; a round this coordinator knew
+// unfinished that is gone from Redis (restarted empty, flushed) is logged as ERROR, reported to
+// on_state_lost and stored again as FAILED with kRedisEmptyError, so that `round get` / `watch`
+// say what happened instead of NOT_FOUND.
 class RoundManager {
  public:
   RoundManager(RoundManagerOptions options, common::RedisPool* pool, PipelineSteps* steps);
@@ -100,6 +121,10 @@ class RoundManager {
   // Non-terminal rounds (for the sweep and for metrics).
   absl::StatusOr<std::vector<v1::Round>> ActiveRounds();
 
+  // Compares `active` (this sweep's ActiveRounds) with the unfinished rounds this coordinator
+  // knew: one that is gone from Redis is lost (see the class comment). Called by every sweep.
+  void DetectLostRounds(const std::vector<v1::Round>& active);
+
  private:
   absl::Status EnqueueTasks(common::RedisConnection& conn, const v1::Round& round,
                             const common::v1::Registry& snapshot);
@@ -111,6 +136,12 @@ class RoundManager {
   // gone (see event_claim_idle); returns how many events were claimed.
   int ReclaimEvents(common::RedisConnection& conn, const std::string& events,
                     const std::string& group, const std::string& consumer);
+  // The round's tasks finished but Redis refused to store the results of `lost` (target →
+  // reason): RUNNING → FAILED naming them.
+  absl::Status FailForLostResults(common::RedisConnection& conn, const std::string& id,
+                                  const std::map<std::string, std::string>& lost);
+  // A round this coordinator knows unfinished (created or seen by a sweep).
+  void Remember(const v1::Round& round);
   absl::Status MarkUnassessed(common::RedisConnection& conn, const std::string& round_id,
                               const v1::Round& round);
   absl::StatusOr<v1::Round> Transition(common::RedisConnection& conn, const std::string& id,
@@ -124,6 +155,13 @@ class RoundManager {
   RegistryStore registry_store_;
   RoundStore round_store_;
   absl::Notification stopping_;
+
+  struct KnownRound {
+    v1::Round round;      // as last read
+    bool reported = false;  // found lost, logged and counted (its FAILED copy not stored yet)
+  };
+  absl::Mutex known_mu_;
+  std::map<std::string, KnownRound> known_ ABSL_GUARDED_BY(known_mu_);  // by name
 };
 
 // Page tokens: opaque base64url of "offset|filter"; a token is only valid with the same filter.

@@ -8,7 +8,9 @@
 namespace govinspect::coordinator {
 namespace {
 
-const common::RedisScript kUpdateIfScript{R"lua(
+// Allowed past maxmemory (allow-oom): a round's state is small, and a Redis that refuses writes
+// must not keep the coordinator from failing the round with the reason.
+const common::RedisScript kUpdateIfScript{R"lua(#!lua flags=allow-oom
 local cur = redis.call('HGET', KEYS[1], 'state')
 if cur ~= ARGV[1] then return 0 end
 redis.call('HSET', KEYS[1], 'state', ARGV[2], 'blob', ARGV[3])
@@ -41,6 +43,9 @@ absl::Status RegistryStore::Replace(common::RedisConnection& conn,
   if (exec.is_error() || exec.is_nil()) {
     return absl::UnavailableError(absl::StrCat("registry not stored: ", exec.str));
   }
+  // A Redis that came back empty counts versions from 1 again: never serve the old one.
+  absl::MutexLock lock(&mu_);
+  cache_ = nullptr;
   return absl::OkStatus();
 }
 
@@ -131,6 +136,24 @@ absl::Status RoundStore::UpdateIf(common::RedisConnection& conn, const v1::Round
   if (!r.ok()) return r.status();
   if (r->AsInt() != 1) {
     return absl::AbortedError(absl::StrCat(round.name(), " changed state concurrently"));
+  }
+  return absl::OkStatus();
+}
+
+absl::Status RoundStore::Restore(common::RedisConnection& conn, const v1::Round& round) {
+  auto id = RoundIdFromName(round.name());
+  if (!id.ok()) return id.status();
+  auto claim = conn.Command({"HSETNX", MetaKey(*id), "state",
+                             absl::StrCat(static_cast<int>(round.state()))});
+  if (!claim.ok()) return claim.status();
+  if (claim->AsInt() == 0) return absl::AlreadyExistsError(absl::StrCat(round.name(), " exists"));
+  int64_t ms = google::protobuf::util::TimeUtil::TimestampToMilliseconds(round.create_time());
+  auto replies = conn.Pipeline(
+      {{"HSET", MetaKey(*id), "blob", round.SerializeAsString()},
+       {"ZADD", absl::StrCat(prefix_, ":rounds"), absl::StrCat(ms), *id}});
+  if (!replies.ok()) return replies.status();
+  for (const auto& r : *replies) {
+    if (r.is_error()) return absl::InternalError(absl::StrCat("restoring round: ", r.str));
   }
   return absl::OkStatus();
 }

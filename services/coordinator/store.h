@@ -58,6 +58,9 @@ class RoundStore {
   // Writes the round if its stored state is still `expected`; ABORTED otherwise.
   absl::Status UpdateIf(common::RedisConnection& conn, const v1::Round& round,
                         v1::Round::State expected);
+  // Stores `round` again after Redis lost it (its id listed again). ALREADY_EXISTS, storing
+  // nothing, if a round of that id is there.
+  absl::Status Restore(common::RedisConnection& conn, const v1::Round& round);
   // Newest first.
   absl::StatusOr<std::vector<std::string>> ListIds(common::RedisConnection& conn, int64_t offset,
                                                    int64_t count);

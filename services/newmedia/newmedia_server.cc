@@ -176,7 +176,8 @@ absl::Status NewMediaServer::SearchOrphanUnits(const common::v1::TaskPayload& pa
     }
     absl::Status s = StoreUnitObservation(task.round, *obs);
     if (!s.ok()) {
-      if (!last_delivery) return s;
+      // A write Redis refused is never skipped: the worker gives the task up as lost.
+      if (!last_delivery || common::IsWriteRefused(s)) return s;
       continue;
     }
     ++stored;
@@ -203,6 +204,9 @@ absl::StatusOr<common::v1::Observation> NewMediaServer::RunTask(
     if (!s.ok()) {
       GI_LOG_EVERY_N_SEC(WARNING, 5).With("unit", r.unit->target())
           << "cannot store the unit observation: " << s;
+      // Refused by Redis (maxmemory): the worker delivers the task again and, on the last
+      // delivery, gives it up as lost (its round fails naming it) — never dropped silently.
+      if (common::IsWriteRefused(s)) return s;
       if (!last) return absl::UnavailableError(s.message());
     }
   } else if (!r.status.ok() && r.account.status() == common::v1::TARGET_STATUS_ASSESSED) {
@@ -211,6 +215,7 @@ absl::StatusOr<common::v1::Observation> NewMediaServer::RunTask(
   }
   if (options_.check.search_unit_accounts) {
     if (absl::Status s = SearchOrphanUnits(payload, task, last); !s.ok()) {
+      if (common::IsWriteRefused(s)) return s;
       return absl::UnavailableError(s.message());
     }
   }
@@ -283,19 +288,9 @@ absl::Status NewMediaServer::BuildAndStart(const NewMediaServerOptions& options)
 
 absl::Status NewMediaServer::StoreUnitObservation(const std::string& round,
                                                   const common::v1::Observation& obs) {
-  const absl::Time retry_until = absl::Now() + options_.worker.result_retry;
-  absl::Status s;
-  for (absl::Duration backoff = absl::Milliseconds(100);; backoff = std::min(backoff * 2, absl::Seconds(2))) {
-    {
-      auto conn = pool_->Borrow();
-      s = MergeUnitObservation(*conn, options_.worker.queue.key_prefix, round, obs);
-    }
-    if (s.ok() || s.code() != absl::StatusCode::kUnavailable || stopping_.load() ||
-        absl::Now() + backoff > retry_until) {
-      return s;
-    }
-    absl::SleepFor(backoff);
-  }
+  return newmedia::StoreUnitObservation(*pool_, options_.worker.queue.key_prefix, round, obs,
+                                        options_.worker.result_retry,
+                                        [this] { return stopping_.load(); });
 }
 
 void NewMediaServer::Shutdown() {

@@ -111,9 +111,10 @@ class NewMediaServer {
   absl::Status SearchOrphanUnits(const common::v1::TaskPayload& payload, const common::Task& task,
                                  bool last_delivery);
 
-  // Stores a unit observation part (MergeUnitObservation) with the queue worker's retry: a Redis
-  // that is restarting or failing over is tried again with backoff for worker.result_retry
-  // (docs/queue.md) instead of the task costing a whole lease; stops early on Shutdown().
+  // Stores a unit observation part (MergeUnitObservation) with the queue worker's retry
+  // (common::RetryResultWrite): a Redis that is restarting, failing over or refusing writes
+  // (maxmemory) is tried again with backoff for worker.result_retry (docs/queue.md) instead of
+  // the task costing a whole lease; stops early on Shutdown(). Errors name the unit.
   absl::Status StoreUnitObservation(const std::string& round, const common::v1::Observation& obs);
 
   NewMediaServerOptions options_;

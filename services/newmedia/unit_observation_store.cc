@@ -2,6 +2,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "common/redis/observation_store.h"
+#include "common/worker/queue_worker.h"
 
 namespace govinspect::newmedia {
 namespace {
@@ -35,6 +36,20 @@ absl::Status MergeUnitObservation(common::RedisConnection& conn, const std::stri
   // (open data) are stored beside it and merged on read.
   common::ObservationStore store(&conn, key_prefix);
   return store.PutPart(round_id, unit_obs, "account");
+}
+
+absl::Status StoreUnitObservation(common::RedisPool& pool, const std::string& key_prefix,
+                                  const std::string& round_id,
+                                  const common::v1::Observation& unit_obs,
+                                  absl::Duration retry_for, const std::function<bool()>& stopping) {
+  absl::Status s = common::RetryResultWrite(
+      [&] {
+        auto conn = pool.Borrow();
+        return MergeUnitObservation(*conn, key_prefix, round_id, unit_obs);
+      },
+      retry_for, stopping);
+  if (s.ok()) return s;
+  return absl::Status(s.code(), absl::StrCat(unit_obs.target(), ": ", s.message()));
 }
 
 }  // namespace govinspect::newmedia

@@ -1,6 +1,11 @@
 #include "services/newmedia/unit_observation_store.h"
 
+#include <thread>
+
+#include "absl/strings/match.h"
+#include "absl/time/clock.h"
 #include "common/redis/observation_store.h"
+#include "common/redis/redis_pool.h"
 #include "common/testing/redis_server.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
@@ -79,6 +84,65 @@ TEST(UnitObservationStoreTest, MergeKeepsTheOtherServicesFindingsAndReplacesOurs
   auto count = store.Count("r1");
   ASSERT_TRUE(count.ok());
   EXPECT_EQ(*count, 2);
+}
+
+int64_t OomErrors(common::RedisConnection& conn) {
+  auto info = conn.Command({"INFO", "errorstats"});
+  if (!info.ok()) return -1;
+  const std::string key = "errorstat_OOM:count=";
+  size_t at = info->str.find(key);
+  return at == std::string::npos ? 0 : std::stoll(info->str.substr(at + key.size()));
+}
+
+common::v1::Observation UnitFinding(const std::string& unit) {
+  common::v1::Observation o;
+  o.set_target(unit);
+  o.set_unit(unit);
+  o.set_status(common::v1::TARGET_STATUS_ASSESSED);
+  *o.add_findings() = F("account_unfiled", "wechat");
+  return o;
+}
+
+// newmedia's write of a unit's part retries like the queue worker's result writes: a Redis that
+// refuses writes (maxmemory reached) is tried again until it accepts them ...
+TEST(UnitObservationStoreTest, RefusedWriteIsRetriedUntilRedisAcceptsIt) {
+  testing::RedisServer redis;
+  ASSERT_TRUE(redis.Start().ok());
+  common::RedisConnection admin(redis.connection_options());
+  ASSERT_TRUE(admin.Command({"CONFIG", "SET", "maxmemory-policy", "noeviction"}).ok());
+  ASSERT_TRUE(admin.Command({"CONFIG", "SET", "maxmemory", "1"}).ok());
+  common::RedisPool pool(redis.connection_options());
+  absl::Status stored = absl::UnknownError("not run");
+  std::thread writer([&] {
+    stored = StoreUnitObservation(pool, "govinspect", "r1", UnitFinding("units/zs-hpz"),
+                                  absl::Minutes(5), [] { return false; });
+  });
+  // Once Redis has refused it, make room.
+  const absl::Time deadline = absl::Now() + absl::Seconds(60);
+  while (OomErrors(admin) < 1 && absl::Now() < deadline) absl::SleepFor(absl::Milliseconds(20));
+  EXPECT_GE(OomErrors(admin), 1);
+  ASSERT_TRUE(admin.Command({"CONFIG", "SET", "maxmemory", "0"}).ok());
+  writer.join();
+  EXPECT_TRUE(stored.ok()) << stored;
+  common::ObservationStore store(&admin);
+  auto got = store.Get("r1", "units/zs-hpz");
+  ASSERT_TRUE(got.ok()) << got.status();
+  EXPECT_THAT(Kinds(*got), ::testing::ElementsAre("account_unfiled:wechat"));
+}
+
+// ... and, when Redis keeps refusing past the retry time, fails with the unit named and the
+// refusal recognisable (the queue worker then gives the task up as lost on its last delivery).
+TEST(UnitObservationStoreTest, WriteRefusedPastTheRetryNamesTheUnit) {
+  testing::RedisServer redis;
+  ASSERT_TRUE(redis.Start().ok());
+  common::RedisConnection admin(redis.connection_options());
+  ASSERT_TRUE(admin.Command({"CONFIG", "SET", "maxmemory-policy", "noeviction"}).ok());
+  ASSERT_TRUE(admin.Command({"CONFIG", "SET", "maxmemory", "1"}).ok());
+  common::RedisPool pool(redis.connection_options());
+  absl::Status s = StoreUnitObservation(pool, "govinspect", "r1", UnitFinding("units/zs-jrj"),
+                                        absl::Milliseconds(300), [] { return false; });
+  EXPECT_TRUE(common::IsWriteRefused(s)) << s;
+  EXPECT_TRUE(absl::StartsWith(s.message(), "units/zs-jrj: redis refused the write: OOM")) << s;
 }
 
 }  // namespace
