@@ -202,6 +202,100 @@ void Silent(void*, const char*, ...) {}
 // byte, libxml2 passes it through and then reads the rest of the document as Latin-1, which
 // garbles every later link and text.
 
+// The end of the tag that starts at `lt` (the index after its '>'), quoted attribute values
+// skipped; npos if the document ends first.
+size_t TagEnd(absl::string_view html, size_t lt) {
+  char quote = 0;
+  for (size_t i = lt + 1; i < html.size(); ++i) {
+    const char c = html[i];
+    if (quote != 0) {
+      if (c == quote) quote = 0;
+    } else if (c == '"' || c == '\'') {
+      // A quote opens a value only after '=' (spaces allowed): "<a b='c'>", not "<a b'>".
+      size_t k = i;
+      while (k > lt && (html[k - 1] == ' ' || html[k - 1] == '\t' || html[k - 1] == '\n' || html[k - 1] == '\r')) --k;
+      if (k > lt && html[k - 1] == '=') quote = c;
+    } else if (c == '>') {
+      return i + 1;
+    }
+  }
+  return absl::string_view::npos;
+}
+
+// `<name` (case-insensitive) at `lt`, followed by the end of the name.
+bool OpensTag(absl::string_view html, size_t lt, absl::string_view name) {
+  const size_t end = lt + 1 + name.size();
+  if (end >= html.size() || !absl::EqualsIgnoreCase(html.substr(lt + 1, name.size()), name)) return false;
+  const char c = html[end];
+  return c == '>' || c == '/' || c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f';
+}
+
+// Where the raw text of a <script>/<style> element that starts at `body` ends: at the first
+// "</name" (case-insensitive), as libxml2's parser ends it in recovery mode; npos if none.
+size_t RawTextEnd(absl::string_view html, size_t body, absl::string_view name) {
+  for (size_t p = html.find("</", body); p != absl::string_view::npos; p = html.find("</", p + 2)) {
+    if (absl::EqualsIgnoreCase(html.substr(p + 2, name.size()), name)) return p;
+  }
+  return absl::string_view::npos;
+}
+
+// True if `body` (a <select>'s content) is options only: every tag an <option> or <optgroup>,
+// opening or closing, so that leaving it out cannot change how the parser closes anything.
+bool OptionsOnly(absl::string_view body) {
+  for (size_t p = body.find('<'); p != absl::string_view::npos; p = body.find('<', p + 1)) {
+    const size_t name = p + 1 < body.size() && body[p + 1] == '/' ? p + 2 : p + 1;
+    if (!OpensTag(body, name - 1, "option") && !OpensTag(body, name - 1, "optgroup")) return false;
+  }
+  return true;
+}
+
+// The document without what nothing reads and costs most to parse: the bodies of <style>
+// elements (libxml2 reads raw text one character at a time, and pages inline their template's
+// CSS) and the options of <select> menus (friendly-link menus of dozens of sites; never links,
+// never visible text to the crawler). Comments, script bodies and quoted attribute values are
+// stepped over as the parser does, so only real elements are emptied; a select is emptied only
+// when its content is options alone. "" when there is nothing to leave out.
+std::string WithoutUnreadBodies(absl::string_view html) {
+  std::string out;
+  size_t copied = 0;  // html[copied, …) is not in `out` yet
+  for (size_t i = html.find('<'); i != absl::string_view::npos; i = html.find('<', i)) {
+    if (html.substr(i, 4) == "<!--") {
+      const size_t end = html.find("-->", i + 4);
+      if (end == absl::string_view::npos) break;
+      i = end + 3;
+      continue;
+    }
+    if (i + 1 >= html.size() || !absl::ascii_isalpha(static_cast<unsigned char>(html[i + 1]))) {
+      ++i;
+      continue;
+    }
+    const size_t tag_end = TagEnd(html, i);
+    if (tag_end == absl::string_view::npos) break;
+    const bool script = OpensTag(html, i, "script");
+    const bool style = !script && OpensTag(html, i, "style");
+    const bool select = !script && !style && OpensTag(html, i, "select");
+    if (!script && !style && !select) {
+      i = tag_end;
+      continue;
+    }
+    const size_t body_end = RawTextEnd(html, tag_end, script ? "script" : style ? "style" : "select");
+    if (body_end == absl::string_view::npos) break;
+    if (select && !OptionsOnly(html.substr(tag_end, body_end - tag_end))) {
+      i = tag_end;
+      continue;
+    }
+    if (!script && body_end > tag_end) {
+      if (out.empty()) out.reserve(html.size());
+      out.append(html.data() + copied, tag_end - copied);
+      copied = body_end;
+    }
+    i = body_end + 2;
+  }
+  if (copied == 0) return "";
+  out.append(html.data() + copied, html.size() - copied);
+  return out;
+}
+
 }  // namespace
 
 void HtmlDocDeleter::operator()(_xmlDoc* doc) const {
@@ -217,6 +311,8 @@ HtmlDoc ParseHtmlDocument(absl::string_view html) {
     valid = ReplaceInvalidUtf8(html);
     html = valid;
   }
+  std::string lean = WithoutUnreadBodies(html);
+  if (!lean.empty()) html = lean;
   return HtmlDoc(htmlReadMemory(html.data(), static_cast<int>(std::min<size_t>(html.size(), 1u << 30)), nullptr,
                                 "UTF-8",
                                 HTML_PARSE_RECOVER | HTML_PARSE_NOERROR | HTML_PARSE_NOWARNING |
@@ -294,6 +390,8 @@ PageLinks ExtractLinks(absl::string_view html) {
     valid = ReplaceInvalidUtf8(html);
     html = valid;
   }
+  std::string lean = WithoutUnreadBodies(html);
+  if (!lean.empty()) html = lean;
   State st{&out};
   htmlSAXHandler sax;
   std::memset(&sax, 0, sizeof sax);

@@ -1,6 +1,9 @@
 #include "common/html/link_extractor.h"
 
+#include <libxml/tree.h>
 #include <gtest/gtest.h>
+
+#include <string>
 
 namespace govinspect::common {
 namespace {
@@ -68,6 +71,67 @@ TEST(LinkExtractorTest, DocumentGivesTheSameLinksAsTheStream) {
   }
   EXPECT_EQ(ParseHtmlDocument(""), nullptr);
   EXPECT_TRUE(ExtractLinksFromDocument(nullptr).links.empty());
+}
+
+// Style sheets and option menus are left out before parsing; scripts, comments and attribute
+// values that only look like them are kept as they are, and the rest of the page parses the same.
+TEST(LinkExtractorTest, StyleBodiesAndOptionMenusAreLeftOutOfTheParse) {
+  const std::string html =
+      "<html><head><style type=\"text/css\">.a{color:red} a[href='</x>']{}</style>"
+      "<script>var s = '<style>not a style</style>';</script><!-- <style> in a comment -->"
+      "<STYLE media=\"a>b\">b{x:1}</Style></head><body title=\"<style>\"><p>正文</p>"
+      "<a href=\"/a.html\">一</a><style>.c{}</style><a href=\"/b.html\">二</a>"
+      "<select onchange=\"go(this)\"><option value=\"\">友情链接</option><OPTGROUP label=\"x\">"
+      "<option value=\"http://a/\">甲</optgroup></select>"
+      "<select><option>乙</option><div><a href=\"/c.html\">三</a></div></select></body></html>";
+  HtmlDoc doc = ParseHtmlDocument(html);
+  ASSERT_NE(doc, nullptr);
+  int styles = 0, scripts = 0, selects = 0, options = 0;
+  std::string script_text, body_title;
+  std::vector<xmlNode*> stack{xmlDocGetRootElement(doc.get())};
+  while (!stack.empty()) {
+    xmlNode* n = stack.back();
+    stack.pop_back();
+    for (; n != nullptr; n = n->next) {
+      if (n->type != XML_ELEMENT_NODE) continue;
+      const std::string name = reinterpret_cast<const char*>(n->name);
+      if (name == "style") {
+        ++styles;
+        EXPECT_EQ(n->children, nullptr);
+      }
+      if (name == "select") ++selects;
+      if (name == "option") ++options;
+      if (name == "script") {
+        ++scripts;
+        xmlChar* c = xmlNodeGetContent(n);
+        script_text = reinterpret_cast<const char*>(c);
+        xmlFree(c);
+      }
+      if (name == "body") {
+        xmlChar* t = xmlGetProp(n, reinterpret_cast<const xmlChar*>("title"));
+        body_title = t != nullptr ? reinterpret_cast<const char*>(t) : "";
+        xmlFree(t);
+      }
+      if (n->children != nullptr) stack.push_back(n->children);
+    }
+  }
+  EXPECT_EQ(styles, 3);
+  EXPECT_EQ(selects, 2);
+  EXPECT_EQ(options, 1);  // only the second menu, which holds more than options, is parsed
+  EXPECT_EQ(scripts, 1);
+  EXPECT_EQ(script_text, "var s = '<style>not a style</style>';");
+  EXPECT_EQ(body_title, "<style>");
+  PageLinks links = ExtractLinksFromDocument(doc.get());
+  PageLinks stream = ExtractLinks(html);
+  ASSERT_EQ(links.links.size(), 3u);
+  EXPECT_EQ(links.links[1].href, "/b.html");
+  EXPECT_EQ(links.links[1].text, "二");
+  EXPECT_EQ(links.links[2].href, "/c.html");
+  ASSERT_EQ(stream.links.size(), 3u);
+  EXPECT_EQ(stream.links[0].text, "一");
+  // A style element that is never closed is parsed as it is.
+  HtmlDoc open = ParseHtmlDocument("<style>a{} <a href=\"/x\">x</a>");
+  EXPECT_TRUE(ExtractLinksFromDocument(open.get()).links.empty());
 }
 
 }  // namespace

@@ -10,6 +10,7 @@
 #include <mutex>
 #include <set>
 
+#include "absl/container/flat_hash_map.h"
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
 #include "absl/strings/strip.h"
@@ -224,7 +225,10 @@ class Analyzer {
         if (!Is(b, "base")) continue;
         const std::string href = Attr(b, "href");
         if (!href.empty()) {
-          if (auto r = resolver_.Resolve(href); r.ok()) resolver_ = common::UrlResolver(*r);
+          if (auto r = resolver_.Resolve(href); r.ok()) {
+            resolver_ = common::UrlResolver(*r);
+            resolved_.clear();
+          }
         }
         break;
       }
@@ -239,9 +243,14 @@ class Analyzer {
  private:
   std::optional<std::string> Resolve(const std::string& href) {
     if (href.empty() || common::IsNonLink(href)) return std::nullopt;
-    auto r = resolver_.Resolve(href);
-    if (!r.ok()) return std::nullopt;
-    return *r;
+    // A page repeats its links (menus, lists, footers; a list item's link is read as an item
+    // and as an anchor): each href is resolved once.
+    auto [it, fresh] = resolved_.try_emplace(href);
+    if (fresh) {
+      auto r = resolver_.Resolve(href);
+      if (r.ok()) it->second = *std::move(r);
+    }
+    return it->second;
   }
 
   void Walk(xmlNode* n, int depth) {
@@ -542,11 +551,11 @@ class Analyzer {
       }
     }
     if (anchor == nullptr) return false;
+    std::string all = TextOf(item, kMaxItemText + 1);
+    if (all.size() > kMaxItemText) return false;
     auto url = Resolve(Attr(anchor, "href"));
     if (!url) return false;
     li->url = *url;
-    std::string all = TextOf(item, kMaxItemText + 1);
-    if (all.size() > kMaxItemText) return false;
     std::string title = TextOf(anchor, kMaxItemText);
     *titled = Utf8Chars(Squeeze(title)) >= 6;
     // Dates outside the anchor's text first (titles may carry dates of their own).
@@ -1119,6 +1128,7 @@ class Analyzer {
   const PageContext& ctx_;
   PageFacts* out_;
   common::UrlResolver resolver_;
+  absl::flat_hash_map<std::string, std::optional<std::string>> resolved_;  // href → Resolve()
   std::string page_host_;
   std::set<std::string> all_urls_;
   std::set<std::string> undated_urls_;

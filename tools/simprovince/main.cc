@@ -2,7 +2,8 @@
 //
 //   simprovince generate --seed N --as-of YYYY-MM-DD --profile tiny|city|province --out DIR [--rate NAME=X]...
 //   simprovince serve DIR [--listen 127.0.0.1:0] [--threads N] [--hang-ms MS] [--fault HOST:SPEC]...
-//   simprovince export-site DIR --site SITE_ID --out WWWDIR
+//                     [--page-weight light|heavy]
+//   simprovince export-site DIR --site SITE_ID --out WWWDIR [--page-weight light|heavy]
 //   simprovince score-detection --truth T --observations O [--output table|json]
 #include <signal.h>
 #include <sys/stat.h>
@@ -32,7 +33,8 @@ constexpr char kUsage[] =
     "usage:\n"
     "  simprovince generate --seed N --as-of YYYY-MM-DD --profile tiny|city|province --out DIR [--rate NAME=X]...\n"
     "  simprovince serve DIR [--listen 127.0.0.1:0] [--threads N] [--hang-ms MS] [--fault HOST:SPEC]...\n"
-    "  simprovince export-site DIR --site SITE_ID --out WWWDIR\n"
+    "                    [--page-weight light|heavy]\n"
+    "  simprovince export-site DIR --site SITE_ID --out WWWDIR [--page-weight light|heavy]\n"
     "  simprovince score-detection --truth T --observations O [--scorecards S] [--output table|json]\n";
 
 struct Args {
@@ -113,6 +115,9 @@ int Serve(const Args& a) {
   if (!absl::SimpleAtoi(a.Get("hang-ms", "20000"), &o.hang_ms) || o.hang_ms < 0) {
     return Fail(absl::InvalidArgumentError("--hang-ms"));
   }
+  absl::StatusOr<PageWeight> weight = ParsePageWeight(a.Get("page-weight", "light"));
+  if (!weight.ok()) return Fail(weight.status());
+  o.page_weight = *weight;
   auto faults = a.flags.find("fault");
   if (faults != a.flags.end()) {
     for (const std::string& f : faults->second) {
@@ -150,6 +155,8 @@ int ExportSite(const Args& a) {
   if (a.positional.size() != 1) return Fail(absl::InvalidArgumentError("export-site needs the generated DIR"));
   const std::string site_id = a.Get("site"), out = a.Get("out");
   if (site_id.empty() || out.empty()) return Fail(absl::InvalidArgumentError("--site and --out are required"));
+  absl::StatusOr<PageWeight> weight = ParsePageWeight(a.Get("page-weight", "light"));
+  if (!weight.ok()) return Fail(weight.status());
   absl::StatusOr<Province> p = LoadProvince(a.positional[0]);
   if (!p.ok()) return Fail(p.status());
   int site = -1;
@@ -157,8 +164,8 @@ int ExportSite(const Args& a) {
     if (p->sites[i].id == site_id) site = static_cast<int>(i);
   }
   if (site < 0) return Fail(absl::NotFoundError(absl::StrCat("no site \"", site_id, "\"")));
-  SiteRenderer renderer(*p);
-  size_t files = 0, bytes = 0;
+  SiteRenderer renderer(*p, *weight);
+  size_t files = 0, bytes = 0, html_files = 0, html_bytes = 0;
   for (const std::string& path : renderer.Paths(site)) {
     std::string rel = path;
     if (rel.back() == '/') rel += "index.html";
@@ -173,8 +180,14 @@ int ExportSite(const Args& a) {
     if (!st.ok()) return Fail(st);
     ++files;
     bytes += r.body.size();
+    if (r.status == 200 && r.content_type.rfind("text/html", 0) == 0) {
+      ++html_files;
+      html_bytes += r.body.size();
+    }
   }
-  LogEvent("INFO", "exported", {{"site", site_id}, {"out", out}, {"files", absl::StrCat(files)}, {"bytes", absl::StrCat(bytes)}});
+  LogEvent("INFO", "exported", {{"site", site_id}, {"out", out}, {"page_weight", PageWeightId(*weight)},
+                                {"files", absl::StrCat(files)}, {"bytes", absl::StrCat(bytes)},
+                                {"html_files", absl::StrCat(html_files)}, {"html_bytes", absl::StrCat(html_bytes)}});
   return 0;
 }
 

@@ -16,6 +16,7 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/ascii.h"
 #include "tools/simprovince/calendar.h"
+#include "tools/simprovince/page_weight.h"
 #include "tools/simprovince/rng.h"
 #include "tools/simprovince/text_gen.h"
 
@@ -86,7 +87,10 @@ std::string Esc(absl::string_view s) {
 
 const char* const kStubHosts[] = {"www.gov.cn", "www.gd.gov.cn", "bszs.conac.cn", "beian.miit.gov.cn",
                                   "www.beian.gov.cn", "pucha.kaipuyun.cn", "dcs.conac.cn", "zfwzgl.www.gov.cn",
-                                  "www.gdzwfw.gov.cn", "www.gdxf.gov.cn"};
+                                  "www.gdzwfw.gov.cn", "www.gdxf.gov.cn",
+                                  // linked only by heavy pages' footers
+                                  "www.npc.gov.cn", "www.cppcc.gov.cn", "www.court.gov.cn", "www.spp.gov.cn",
+                                  "www.xinhuanet.com", "www.people.com.cn"};
 
 // Query parameters of "a=1&b=2" (no percent-decoding: the values used are plain).
 std::vector<std::pair<std::string, std::string>> QueryParams(absl::string_view q) {
@@ -154,7 +158,7 @@ bool SiteRenderer::IsHomePath(absl::string_view p) {
   return p == "/" || p == "/index.html" || p == "/index.htm" || p == "/index.shtml" || p == "/index.action";
 }
 
-SiteRenderer::SiteRenderer(const Province& p) : p_(p) {
+SiteRenderer::SiteRenderer(const Province& p, PageWeight weight) : p_(p), weight_(weight) {
   routes_.resize(p.sites.size());
   missing_.resize(p.sites.size());
   injections_by_item_.resize(p.sites.size());
@@ -253,6 +257,8 @@ struct SiteRenderer::Ctx {
   std::string out;
   std::string column_name;
   std::string page_path;  // the page's own path (relative links are written from it)
+  // Heavy pages: the navigation's entries (href as written, name), repeated by the page's menus.
+  std::vector<std::pair<std::string, std::string>> nav;
 };
 
 std::string SiteRenderer::Href(const Site& s, absl::string_view page_path, const std::string& target) {
@@ -315,11 +321,14 @@ void SiteRenderer::Head(Ctx& c, const std::string& title, const std::string& col
                   "<script type=\"text/javascript\">var _siteCode='", s.site_code,
                   "';var _config={\"search\":\"", SearchPath(s), "\",\"col\":\"", Esc(column),
                   "\"};function setTab(n,i){for(var k=0;k<n;k++){var e=document.getElementById('tab_'+k);"
-                  "if(e){e.className=(k==i)?'on':'';}}}</script>\n</head>\n<body>\n");
+                  "if(e){e.className=(k==i)?'on':'';}}}</script>\n");
+  if (weight_ == PageWeight::kHeavy) HeavyHead(c);
+  c.out += "</head>\n<body>\n";
 }
 
 void SiteRenderer::Header(Ctx& c) const {
   const Site& s = c.s;
+  if (weight_ == PageWeight::kHeavy) HeavyTopBar(c);
   absl::StrAppend(&c.out, "<div class=\"topbar\"><a href=\"http://www.gov.cn/\" target=\"_blank\">中国政府网</a> | ",
                   "<a href=\"http://www.gd.gov.cn/\" target=\"_blank\">广东省人民政府</a> | <a href=\"#top\">返回顶部</a></div>\n");
   absl::StrAppend(&c.out, "<div class=\"header\"><a name=\"top\"></a><h1 class=\"logo\"><a href=\"", H(c, HomeForward(s)),
@@ -403,11 +412,16 @@ void SiteRenderer::Header(Ctx& c) const {
       c.out += "</ul></div>\n";
       break;
   }
+  if (weight_ == PageWeight::kHeavy) {
+    c.nav = std::move(nav);
+    HeavyMenu(c);
+  }
 }
 
 void SiteRenderer::Footer(Ctx& c) const {
   const Site& s = c.s;
   const uint8_t m = s.footer_missing;
+  if (weight_ == PageWeight::kHeavy) HeavyFooterLinks(c);
   c.out += friend_links_;
   c.out += "<div class=\"footer\">\n";
   if (!(m & (1u << 4))) {
@@ -473,7 +487,119 @@ void SiteRenderer::Footer(Ctx& c) const {
         break;
     }
   }
-  c.out += "</div>\n</body>\n</html>\n";
+  c.out += "</div>\n";
+  if (weight_ == PageWeight::kHeavy) HeavyTail(c);
+  c.out += "</body>\n</html>\n";
+}
+
+namespace {
+
+// Where the heavy parts of a page vary: the site and the page.
+uint64_t PageHash(uint64_t site_seed, const std::string& page_path) { return Mix(site_seed, HashString(page_path), 0x4ea7); }
+
+// Option lists of the footer's friendly-link menus (option values are no links).
+const char* const kMinistries[][2] = {
+    {"www.fmprc.gov.cn", "外交部"},      {"www.mod.gov.cn", "国防部"},        {"www.ndrc.gov.cn", "国家发展和改革委员会"},
+    {"www.moe.gov.cn", "教育部"},        {"www.most.gov.cn", "科学技术部"},    {"www.miit.gov.cn", "工业和信息化部"},
+    {"www.neac.gov.cn", "国家民族事务委员会"}, {"www.mps.gov.cn", "公安部"},   {"www.mca.gov.cn", "民政部"},
+    {"www.moj.gov.cn", "司法部"},        {"www.mof.gov.cn", "财政部"},        {"www.mohrss.gov.cn", "人力资源和社会保障部"},
+    {"www.mnr.gov.cn", "自然资源部"},    {"www.mee.gov.cn", "生态环境部"},    {"www.mohurd.gov.cn", "住房和城乡建设部"},
+    {"www.mot.gov.cn", "交通运输部"},    {"www.mwr.gov.cn", "水利部"},        {"www.moa.gov.cn", "农业农村部"},
+    {"www.mofcom.gov.cn", "商务部"},     {"www.mct.gov.cn", "文化和旅游部"},  {"www.nhc.gov.cn", "国家卫生健康委员会"},
+    {"www.mva.gov.cn", "退役军人事务部"}, {"www.mem.gov.cn", "应急管理部"},    {"www.pbc.gov.cn", "中国人民银行"},
+    {"www.audit.gov.cn", "审计署"},      {"www.samr.gov.cn", "国家市场监督管理总局"}, {"www.stats.gov.cn", "国家统计局"}};
+const char* const kCities[][2] = {
+    {"www.gz.gov.cn", "广州市"}, {"www.sz.gov.cn", "深圳市"},   {"www.zhuhai.gov.cn", "珠海市"}, {"www.shantou.gov.cn", "汕头市"},
+    {"www.foshan.gov.cn", "佛山市"}, {"www.sg.gov.cn", "韶关市"}, {"www.heyuan.gov.cn", "河源市"}, {"www.meizhou.gov.cn", "梅州市"},
+    {"www.huizhou.gov.cn", "惠州市"}, {"www.shanwei.gov.cn", "汕尾市"}, {"www.dg.gov.cn", "东莞市"}, {"www.jiangmen.gov.cn", "江门市"},
+    {"www.yangjiang.gov.cn", "阳江市"}, {"www.zhanjiang.gov.cn", "湛江市"}, {"www.maoming.gov.cn", "茂名市"},
+    {"www.zhaoqing.gov.cn", "肇庆市"}, {"www.gdqy.gov.cn", "清远市"}, {"www.chaozhou.gov.cn", "潮州市"},
+    {"www.jieyang.gov.cn", "揭阳市"}, {"www.yunfu.gov.cn", "云浮市"}};
+// National sites linked from the footer (stub hosts: their "/" answers).
+const char* const kNational[][2] = {{"www.gov.cn", "中国政府网"},        {"www.npc.gov.cn", "全国人大"},
+                                    {"www.cppcc.gov.cn", "全国政协"},    {"www.court.gov.cn", "最高人民法院"},
+                                    {"www.spp.gov.cn", "最高人民检察院"}, {"www.gd.gov.cn", "广东省人民政府"},
+                                    {"www.xinhuanet.com", "新华网"},     {"www.people.com.cn", "人民网"}};
+
+}  // namespace
+
+void SiteRenderer::HeavyHead(Ctx& c) const {
+  const uint64_t h = PageHash(c.s.seed, c.page_path);
+  c.out += "<meta http-equiv=\"X-UA-Compatible\" content=\"IE=edge,chrome=1\">\n<meta name=\"renderer\" content=\"webkit\">\n";
+  c.out += HeavyStyleSheet(c.s.style, c.s.seed, 120 + static_cast<int>(h % 140));
+  c.out += HeavyHeadScripts(c.s.style, c.s.seed, 2000 + static_cast<int>((h >> 12) % 4000));
+}
+
+void SiteRenderer::HeavyTopBar(Ctx& c) const {
+  const std::string p = TemplatePrefix(c.s.style);
+  absl::StrAppend(&c.out, "<div class=\"", p, "wza-bar\"><div class=\"w1200 clearfix\"><span class=\"fl\">您好，欢迎访问本网站！</span>",
+                  "<span class=\"fr\"><a href=\"javascript:void(0);\" id=\"", p, "aria-btn\">无障碍浏览</a> | ",
+                  "<a href=\"javascript:void(0);\" onclick=\"switchFont(3)\">长者模式</a> | <a href=\"javascript:void(0);\">简体</a> | ",
+                  "<a href=\"javascript:void(0);\">繁體</a> | <a href=\"javascript:void(0);\" class=\"", p, "wx\">政务微信</a> | ",
+                  "<a href=\"javascript:void(0);\" class=\"", p, "wb\">政务微博</a> | <a href=\"javascript:void(0);\" class=\"", p,
+                  "app\">移动客户端</a></span></div></div>\n");
+}
+
+void SiteRenderer::HeavyMenu(Ctx& c) const {
+  // The full-site menu (a drop-down panel): the navigation's entries again, in groups.
+  const std::string p = TemplatePrefix(c.s.style);
+  absl::StrAppend(&c.out, "<div class=\"", p, "allnav-bar\"><a href=\"javascript:void(0);\" class=\"", p,
+                  "allnav-btn\">全部栏目</a></div>\n<div class=\"", p, "allnav\" style=\"display:none\"><div class=\"w1200 clearfix\">\n");
+  for (size_t i = 0; i < c.nav.size(); i += 4) {
+    absl::StrAppend(&c.out, "<div class=\"", p, "allnav-col ", p, "subnav\">");
+    for (size_t k = i; k < c.nav.size() && k < i + 4; ++k) {
+      absl::StrAppend(&c.out, "<a href=\"", AmpEsc(c.nav[k].first), "\" target=\"_self\">", c.nav[k].second, "</a>");
+    }
+    c.out += "</div>\n";
+  }
+  c.out += "</div></div>\n";
+}
+
+void SiteRenderer::HeavyFooterLinks(Ctx& c) const {
+  const std::string p = TemplatePrefix(c.s.style);
+  // The footer's copy of the navigation.
+  absl::StrAppend(&c.out, "<div class=\"", p, "foot-nav\"><div class=\"w1200\">");
+  for (size_t k = 0; k < c.nav.size(); ++k) {
+    absl::StrAppend(&c.out, k ? " | " : "", "<a href=\"", AmpEsc(c.nav[k].first), "\">", c.nav[k].second, "</a>");
+  }
+  c.out += "</div></div>\n";
+  // National sites, then friendly-link menus: ministries, cities, the province's own sites.
+  absl::StrAppend(&c.out, "<div class=\"", p, "yqlj-box\"><div class=\"w1200 clearfix\"><ul class=\"", p, "yqlj-gj\">");
+  for (const auto& [host, name] : kNational) {
+    absl::StrAppend(&c.out, "<li><a href=\"http://", host, "/\" target=\"_blank\">", name, "</a></li>");
+  }
+  c.out += "</ul>\n";
+  auto menu = [&](const char* title, auto&& options) {
+    absl::StrAppend(&c.out, "<div class=\"", p, "yqlj-sel\"><select onchange=\"if(this.value){window.open(this.value);}\">",
+                    "<option value=\"\">", title, "</option>", options, "</select></div>\n");
+  };
+  std::string opts;
+  for (const auto& [host, name] : kMinistries) absl::StrAppend(&opts, "<option value=\"http://", host, "/\">", name, "</option>");
+  menu("国务院部门网站", opts);
+  opts.clear();
+  for (const auto& [host, name] : kCities) absl::StrAppend(&opts, "<option value=\"http://", host, "/\">", name, "人民政府</option>");
+  menu("省内各市网站", opts);
+  for (UnitKind kind : {UnitKind::kDepartment, UnitKind::kTown}) {
+    opts.clear();
+    int n = 0;
+    for (const Site& o : p_.sites) {
+      if (p_.units[o.unit].kind != kind || ++n > 80) continue;
+      absl::StrAppend(&opts, "<option value=\"", SiteOrigin(o), "/\">", Esc(o.name), "</option>");
+    }
+    if (n > 0) menu(kind == UnitKind::kDepartment ? "部门网站" : "镇街网站", opts);
+  }
+  c.out += "</div></div>\n";
+}
+
+void SiteRenderer::HeavyTail(Ctx& c) const {
+  const std::string p = TemplatePrefix(c.s.style);
+  const uint64_t h = PageHash(c.s.seed, c.page_path);
+  absl::StrAppend(&c.out, "<div class=\"", p, "float\"><a href=\"javascript:void(0);\" class=\"", p, "gotop\">返回顶部</a>",
+                  "<a href=\"javascript:void(0);\" class=\"", p, "float-wx\">政务微信</a><a href=\"javascript:void(0);\" class=\"", p,
+                  "float-m\">手机版</a></div>\n<div class=\"bdsharebuttonbox\"><a href=\"#\" class=\"bds_more\" data-cmd=\"more\"></a>",
+                  "<a href=\"#\" class=\"bds_weixin\" data-cmd=\"weixin\" title=\"分享到微信\"></a><a href=\"#\" class=\"bds_tsina\" ",
+                  "data-cmd=\"tsina\" title=\"分享到新浪微博\"></a><a href=\"#\" class=\"bds_qzone\" data-cmd=\"qzone\" title=\"分享到QQ空间\"></a></div>\n");
+  c.out += HeavyTailScripts(c.s.style, h);
 }
 
 namespace {

@@ -11,6 +11,7 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "tools/simprovince/model.h"
+#include "tools/simprovince/page_weight.h"
 
 namespace govinspect::simprovince {
 
@@ -26,7 +27,9 @@ absl::StatusOr<std::string> ConvertFromUtf8(absl::string_view utf8, const char* 
 
 class SiteRenderer {
  public:
-  explicit SiteRenderer(const Province& p);
+  // `weight`: kHeavy adds what real templates weigh (page_weight.h) to every page of the sites;
+  // what the pages say and link within the site is the same.
+  explicit SiteRenderer(const Province& p, PageWeight weight = PageWeight::kLight);
 
   // Renders `path_and_query` (as sent, starting with '/') of site `site`.
   HttpResponse Render(int site, absl::string_view path_and_query) const;
@@ -61,6 +64,13 @@ class SiteRenderer {
             Day pub) const;
   void Header(Ctx& c) const;
   void Footer(Ctx& c) const;
+  // Heavy pages only: the head's style sheet and scripts, the accessibility bar, the full-site
+  // menu, the footer's link blocks, the floating tools and the statistics scripts.
+  void HeavyHead(Ctx& c) const;
+  void HeavyTopBar(Ctx& c) const;
+  void HeavyMenu(Ctx& c) const;
+  void HeavyFooterLinks(Ctx& c) const;
+  void HeavyTail(Ctx& c) const;
   void HomeBody(Ctx& c) const;
   void ListBody(Ctx& c, int column, int page) const;
   void ArticleBody(Ctx& c, int column, int item) const;
@@ -84,6 +94,7 @@ class SiteRenderer {
   std::string Title(const Site& s, int column, int item) const;
 
   const Province& p_;
+  PageWeight weight_;
   std::vector<absl::flat_hash_map<std::string, PageRef>> routes_;
   std::vector<absl::flat_hash_set<std::string>> missing_;
   std::vector<absl::flat_hash_map<uint64_t, std::vector<int>>> injections_by_item_;

@@ -443,5 +443,57 @@ TEST_F(TruthAgreesTest, EveryLinkResolvesInEveryLinkStyle) {
   EXPECT_EQ(styles.size(), 3u);
 }
 
+TEST_F(TruthAgreesTest, HeavyPagesWeighWhatRealPagesWeighAndLinkTheSame) {
+  // The heavy pages of every tiny site: 30–80 KB of HTML on average, in the site's charset,
+  // with the same status, the same links within the site and no other site's pages but the
+  // stub hosts' home pages (no broken links, no new pages).
+  const SiteRenderer heavy(*province_, PageWeight::kHeavy);
+  for (size_t si = 0; si < province_->sites.size(); ++si) {
+    const Site& s = province_->sites[si];
+    size_t pages = 0, bytes = 0;
+    for (const std::string& path : renderer_->Paths(static_cast<int>(si))) {
+      const HttpResponse light = renderer_->Render(static_cast<int>(si), path);
+      const HttpResponse h = heavy.Render(static_cast<int>(si), path);
+      ASSERT_EQ(h.status, light.status) << s.id << " " << path;
+      ASSERT_EQ(h.content_type, light.content_type) << s.id << " " << path;
+      if (light.status != 200 || light.body.find("<body>") == std::string::npos) continue;
+      std::string lb = light.body, hb = h.body;
+      if (s.charset != Charset::kUtf8) {
+        iconv_back(light.body, &lb);
+        iconv_back(h.body, &hb);
+        EXPECT_FALSE(absl::StrContains(h.body, "欢迎访问本网站")) << s.id << " " << path << ": not converted";
+      }
+      // Pages that only forward "/" to the real home page stay as they are.
+      EXPECT_EQ(absl::StrContains(hb, "hm.baidu.com"), absl::StrContains(lb, "class=\"footer\"")) << s.id << " " << path;
+      ++pages;
+      bytes += h.body.size();
+      std::set<std::string> light_links, heavy_links;
+      // A link as a site path (the site's own pages) or as written (other sites, non-links).
+      auto key = [&](const std::string& href) {
+        const bool own = !absl::StartsWith(href, "http") || absl::StartsWith(href, "http://" + s.host + "/");
+        const bool non_link = absl::StartsWith(href, "javascript:") || absl::StartsWith(href, "mailto:") || href[0] == '#';
+        return own && !non_link ? Resolve(s, path, href) : href;
+      };
+      for (const std::string& href : Hrefs(lb)) light_links.insert(key(href));
+      for (const std::string& href : Hrefs(hb)) {
+        const std::string link = key(href);
+        heavy_links.insert(link);
+        if (absl::StartsWith(href, "javascript:") || href == "#") continue;
+        if (light_links.count(link)) continue;
+        const std::string host = absl::StartsWith(href, "http://") ? href.substr(7, href.find('/', 7) - 7) : "";
+        EXPECT_TRUE(SiteRenderer::IsStubHost(host) && href == "http://" + host + "/")
+            << s.id << " " << path << " links " << href << " only when heavy";
+      }
+      for (const std::string& link : light_links) {
+        EXPECT_TRUE(heavy_links.count(link)) << s.id << " " << path << " lost " << link;
+      }
+    }
+    ASSERT_GT(pages, 0u) << s.id;
+    const size_t avg = bytes / pages;
+    EXPECT_GE(avg, 30u * 1024) << s.id;
+    EXPECT_LE(avg, 80u * 1024) << s.id;
+  }
+}
+
 }  // namespace
 }  // namespace govinspect::simprovince

@@ -263,7 +263,7 @@ std::string BuildGzipBomb(int mb) {
 }  // namespace
 
 Server::Server(const Province& p, ServerOptions options)
-    : p_(p), o_(std::move(options)), renderer_(p) {
+    : p_(p), o_(std::move(options)), renderer_(p, o_.page_weight) {
   home_counters_.reset(new std::atomic<uint64_t>[p.sites.size()]);
   for (size_t i = 0; i < p.sites.size(); ++i) home_counters_[i] = 0;
   fault_counters_.reset(new std::atomic<uint64_t>[o_.faults.size() + 1]);

@@ -46,6 +46,7 @@ struct ServerOptions {
   int hang_ms = 20000;  // how long a "timeout" failure holds the response
   size_t cache_bytes_per_thread = 64u << 20;
   std::vector<FaultSpec> faults;
+  PageWeight page_weight = PageWeight::kLight;  // what every page weighs (page_weight.h)
 };
 
 // Error diffusion: the k-th event (0-based) fails iff floor((k+1)·r) > floor(k·r), so over
