@@ -251,6 +251,10 @@ TEST_F(NoticeTest, MarkdownOfHostileNamesRendersThemAsText) {
   EXPECT_EQ(count("<img"), count("\\<img"));
   EXPECT_EQ(count("|**单位"), 0);
   EXPECT_THAT(md, HasSubstr("\\<img src=x onerror=alert(1)\\>\\|\\*\\*单位\\*\\*"));
+  // The HTML (and so the PDF) of the same rows: the evidence URL cells are plain links.
+  const std::string html = RenderHtml(n);
+  EXPECT_THAT(html, HasSubstr("<td><a href=\"http://"));
+  EXPECT_EQ(html.find('\xff'), std::string::npos);
 }
 
 TEST(NoticeFormatTest, PercentAndPeriod) {

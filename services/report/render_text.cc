@@ -70,21 +70,16 @@ std::string MarkdownUrl(absl::string_view url) {
 
 namespace {
 
-std::string Cell(const std::string& s) { return MarkdownText(s); }
-
-// A cell that holds a URL starts with this (never in data: it is not valid UTF-8).
-const std::string kUrlCell = "\xff";
-
+// A table; the cells of `link_column` (-1: none) are URLs, written as autolinks.
 void MdTable(std::string* out, const std::vector<std::string>& header,
-             const std::vector<std::vector<std::string>>& rows) {
+             const std::vector<std::vector<std::string>>& rows, int link_column) {
   absl::StrAppend(out, "| ", absl::StrJoin(header, " | "), " |\n|");
   for (size_t i = 0; i < header.size(); ++i) absl::StrAppend(out, "---|");
   absl::StrAppend(out, "\n");
   for (const auto& r : rows) {
     std::vector<std::string> cells;
-    for (const auto& c : r) {
-      cells.push_back(absl::StartsWith(c, kUrlCell) ? MarkdownUrl(absl::string_view(c).substr(kUrlCell.size()))
-                                                     : Cell(c));
+    for (size_t i = 0; i < r.size(); ++i) {
+      cells.push_back(static_cast<int>(i) == link_column ? MarkdownUrl(r[i]) : MarkdownText(r[i]));
     }
     absl::StrAppend(out, "| ", absl::StrJoin(cells, " | "), " |\n");
   }
@@ -99,7 +94,7 @@ std::vector<std::vector<std::string>> AnnexRows(const Notice& n) {
   std::vector<std::vector<std::string>> rows;
   int i = 0;
   for (const auto& r : n.annex) {
-    rows.push_back({absl::StrCat(++i), r.unit, r.type_label, r.target_name, r.problem, kUrlCell + r.evidence_url});
+    rows.push_back({absl::StrCat(++i), r.unit, r.type_label, r.target_name, r.problem, r.evidence_url});
   }
   return rows;
 }
@@ -122,7 +117,7 @@ std::vector<std::vector<std::string>> FollowupRows(const Notice& n) {
   for (const auto& f : n.followup->items) {
     if (f.status == FollowupStatus::kNew) continue;
     rows.push_back({absl::StrCat(++i), FollowupStatusLabel(f.status), f.unit_name, f.target_name,
-                    f.kind_label, kUrlCell + f.key.key});  // a URL, or text MarkdownUrl escapes
+                    f.kind_label, f.key.key});
   }
   return rows;
 }
@@ -153,18 +148,18 @@ std::string RenderMarkdown(const Notice& n) {
   if (n.annex.empty()) {
     absl::StrAppend(&out, "本次检查未发现存在突出问题的网站和政务新媒体。\n\n");
   } else {
-    MdTable(&out, kAnnexHeader, AnnexRows(n));
+    MdTable(&out, kAnnexHeader, AnnexRows(n), 5);
   }
   if (!n.not_assessed.empty()) {
     absl::StrAppend(&out, "### 无法评估的对象（不计入合格率、达标率）\n\n");
-    MdTable(&out, kNotAssessedHeader, NotAssessedRows(n));
+    MdTable(&out, kNotAssessedHeader, NotAssessedRows(n), -1);
   }
   if (n.followup.has_value()) {
     const auto& f = *n.followup;
     absl::StrAppend(&out, "### “回头看”情况\n\n对照", md(f.previous_period), "：上次发现问题", f.previous_total, "个，已整改", f.fixed, "个，未整改",
                     f.still, "个，无法核实", f.unverified, "个；本次新发现", f.added, "个。\n\n");
     auto rows = FollowupRows(n);
-    if (!rows.empty()) MdTable(&out, kFollowupHeader, rows);
+    if (!rows.empty()) MdTable(&out, kFollowupHeader, rows, 5);  // 问题标识: a URL, or text
   }
   return out;
 }
