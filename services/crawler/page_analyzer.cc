@@ -13,7 +13,6 @@
 #include "absl/container/flat_hash_map.h"
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
-#include "absl/strings/strip.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_replace.h"
@@ -519,7 +518,6 @@ class Analyzer {
     return "";
   }
 
-  // The first content anchor of an item and the dates outside it.
   // What follows a date at the end of a title: nothing but spaces, brackets and a time of day.
   static bool EndsWithTimeAtMost(absl::string_view tail) {
     int digits = 0, colons = 0;
@@ -531,6 +529,7 @@ class Analyzer {
     return colons == 0 ? digits == 0 : (colons <= 2 && digits <= 6);
   }
 
+  // The first content anchor of an item and the dates outside it.
   bool ReadItem(xmlNode* item, ListItem* li, bool* titled) {
     xmlNode* anchor = nullptr;
     std::vector<xmlNode*> stack{item->children};
@@ -710,14 +709,8 @@ class Analyzer {
                                                       "中心", "街道", "镇", "乡", "管委会", "管理处", "所", "站"};
     static const std::string kMark = "版权所有";
     for (size_t p = t.find(kMark); p != std::string::npos; p = t.find(kMark, p + 1)) {
-      // The name ends right before the mark, spaces (and &nbsp;, U+00A0 / U+3000) aside.
-      absl::string_view before = absl::string_view(t).substr(0, p);
-      for (bool trimmed = true; trimmed;) {
-        trimmed = false;
-        for (absl::string_view sp : {" ", "\xc2\xa0", "\xe3\x80\x80"}) {
-          if (absl::ConsumeSuffix(&before, sp)) trimmed = true;
-        }
-      }
+      // The name ends right before the mark, spaces (ASCII, U+00A0, U+3000) aside.
+      const std::string before = Squeeze(absl::string_view(t).substr(p >= 64 ? p - 64 : 0, std::min<size_t>(p, 64)));
       for (absl::string_view e : kUnitEnds) {
         if (absl::EndsWith(before, e)) return true;
       }

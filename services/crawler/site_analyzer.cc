@@ -1,8 +1,13 @@
 #include "services/crawler/site_analyzer.h"
 
 #include <algorithm>
+#include <cstdlib>
 #include <deque>
+#include <functional>
+#include <optional>
+#include <utility>
 
+#include "absl/container/flat_hash_map.h"
 #include "absl/container/flat_hash_set.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
@@ -75,6 +80,37 @@ std::string SurveyKey(const std::string& title) {
     t = absl::StrReplaceAll(t, {{w, ""}});
   }
   return t;
+}
+
+// Pairs n left items with m right items in order (no crossing): as many pairs as can be, then the
+// highest total score. score(i, j) is a pair's score, nullopt when i and j cannot pair. Returns
+// the pairs (i, j) — an alignment by dynamic programming, O(n·m).
+std::vector<std::pair<size_t, size_t>> PairInOrder(
+    size_t n, size_t m, const std::function<std::optional<int64_t>(size_t, size_t)>& score) {
+  constexpr int64_t kPair = int64_t{1} << 40;  // any extra pair outweighs every score
+  std::vector<std::vector<int64_t>> best(n + 1, std::vector<int64_t>(m + 1, 0));
+  auto value = [&](size_t i, size_t j) -> std::optional<int64_t> {
+    auto v = score(i, j);
+    if (!v) return std::nullopt;
+    return kPair + *v;
+  };
+  for (size_t i = 1; i <= n; ++i) {
+    for (size_t j = 1; j <= m; ++j) {
+      best[i][j] = std::max(best[i - 1][j], best[i][j - 1]);
+      if (auto v = value(i - 1, j - 1)) best[i][j] = std::max(best[i][j], best[i - 1][j - 1] + *v);
+    }
+  }
+  std::vector<std::pair<size_t, size_t>> pairs;
+  for (size_t i = n, j = m; i > 0 && j > 0;) {
+    if (auto v = value(i - 1, j - 1); v && best[i][j] == best[i - 1][j - 1] + *v) {
+      pairs.emplace_back(--i, --j);
+    } else if (best[i][j] == best[i - 1][j]) {
+      --i;
+    } else {
+      --j;
+    }
+  }
+  return pairs;
 }
 
 }  // namespace
@@ -684,60 +720,37 @@ void SiteAnalyzer::Surveys(common::v1::Observation* obs, common::v1::PageUnderst
   std::vector<size_t> order(started.size());
   for (size_t i = 0; i < order.size(); ++i) order[i] = i;
   std::stable_sort(order.begin(), order.end(), [&](size_t a, size_t b) { return started[a].start < started[b].start; });
-  absl::flat_hash_set<size_t> grouped;
-  for (size_t lead : order) {
-    if (owns[lead] || grouped.contains(lead) || started[lead].key.size() < 6) continue;
-    const std::string& key = started[lead].key;
-    std::vector<size_t> sv;  // this subject's surveys
-    for (size_t i : order) {
-      if (!owns[i] && !grouped.contains(i) && started[i].key == key) {
-        sv.push_back(i);
-        grouped.insert(i);
-      }
-    }
-    std::vector<const Feedback*> fv;  // its results not yet taken
+  // Subjects in the order their first survey began, each with its surveys in order.
+  std::vector<std::vector<size_t>> subjects;
+  absl::flat_hash_map<std::string, size_t> subject_of;
+  for (size_t i : order) {
+    if (owns[i] || started[i].key.size() < 6) continue;
+    auto [it, fresh] = subject_of.try_emplace(started[i].key, subjects.size());
+    if (fresh) subjects.emplace_back();
+    subjects[it->second].push_back(i);
+  }
+  for (const std::vector<size_t>& sv : subjects) {
+    const std::string& key = started[sv.front()].key;
+    std::vector<const Feedback*> fv;  // its results not yet taken, oldest first
     for (const Feedback* f : by_date) {
       if (taken_fb.contains(f->url)) continue;
       if (absl::StrContains(f->key, key) || absl::StrContains(key, f->key)) fv.push_back(f);
     }
-    if (fv.empty()) continue;
-    // best[i][j]: the best pairing of the first i surveys with the first j results, scored by
-    // pairs first, then by the days between each survey's end and its result (fewer is better).
-    const size_t n = sv.size(), m = fv.size();
-    constexpr int64_t kPair = 1'000'000;
-    std::vector<std::vector<int64_t>> best(n + 1, std::vector<int64_t>(m + 1, 0));
-    auto pair_score = [&](size_t i, size_t j) -> std::optional<int64_t> {
+    // A result pairs with a survey begun before it; nearer the survey's end is better.
+    auto score = [&](size_t i, size_t j) -> std::optional<int64_t> {
       const Started& sur = started[sv[i]];
       const absl::CivilDay fd = *fv[j]->page->publish_date;
       if (fd < sur.start) return std::nullopt;
-      const absl::CivilDay ref = sur.end ? *sur.end : sur.start;
-      return kPair - std::abs(static_cast<int64_t>(fd - ref));
+      return -std::abs(static_cast<int64_t>(fd - (sur.end ? *sur.end : sur.start)));
     };
-    for (size_t i = 1; i <= n; ++i) {
-      for (size_t j = 1; j <= m; ++j) {
-        int64_t v = std::max(best[i - 1][j], best[i][j - 1]);
-        if (auto ps = pair_score(i - 1, j - 1)) v = std::max(v, best[i - 1][j - 1] + *ps);
-        best[i][j] = v;
-      }
-    }
-    for (size_t i = n, j = m; i > 0 && j > 0;) {
-      auto ps = pair_score(i - 1, j - 1);
-      if (ps && best[i][j] == best[i - 1][j - 1] + *ps) {
-        const size_t s_idx = sv[i - 1];
-        const Feedback* f = fv[j - 1];
-        owns[s_idx] = true;
-        taken_fb.insert(f->url);
-        ++matched;
-        if (const int k = started[s_idx].judged; k >= 0) {
-          fb_of[static_cast<size_t>(k)] = f->page;
-          fb_url_of[static_cast<size_t>(k)] = f->url;
-        }
-        --i;
-        --j;
-      } else if (best[i][j] == best[i - 1][j]) {
-        --i;
-      } else {
-        --j;
+    for (const auto& [i, j] : PairInOrder(sv.size(), fv.size(), score)) {
+      const Feedback* f = fv[j];
+      owns[sv[i]] = true;
+      taken_fb.insert(f->url);
+      ++matched;
+      if (const int k = started[sv[i]].judged; k >= 0) {
+        fb_of[static_cast<size_t>(k)] = f->page;
+        fb_url_of[static_cast<size_t>(k)] = f->url;
       }
     }
   }

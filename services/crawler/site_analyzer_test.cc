@@ -1,6 +1,7 @@
 // Site-level conclusions from the facts of a small hand-made site.
 #include "services/crawler/site_analyzer.h"
 
+#include <array>
 #include <map>
 
 #include "absl/strings/str_cat.h"
@@ -61,6 +62,19 @@ class SiteAnalyzerTest : public ::testing::Test {
     std::multimap<std::string, common::v1::Finding> out;
     for (const auto& f : obs_.findings()) out.emplace(f.kind(), f);
     return out;
+  }
+
+  // A site whose navigation leads to a 调查征集 column (/dczj/) listing these rows (href, title,
+  // date as listed), beside a fresh news column.
+  void AddSurveyColumn(const std::vector<std::array<std::string, 3>>& rows) {
+    AddPage("/", Page("<div class=\"nav\"><a href=\"/ywdt/\">要闻动态</a><a href=\"/dczj/\">调查征集</a></div>" +
+                      List({{"/ywdt/1.html", "2020-06-20"}})));
+    AddPage("/ywdt/", Page(List({{"/ywdt/1.html", "2020-06-20"}})));
+    std::string list = "<ul class=\"list\">";
+    for (const auto& [href, title, date] : rows) {
+      absl::StrAppend(&list, "<li><a href=\"", href, "\">", title, "</a><span>", date, "</span></li>");
+    }
+    AddPage("/dczj/", Page(list + "</ul>"));
   }
 
   void BuildSite() {
@@ -233,18 +247,11 @@ TEST_F(SiteAnalyzerTest, ColumnIsWhatItsBreadcrumbCallsIt) {
 // Feedback published as items of their own (…公开征求意见采纳情况的反馈) belongs to the survey of
 // the same subject it follows; the same subject consulted on twice gets each its own.
 TEST_F(SiteAnalyzerTest, FeedbackItemsMatchTheirSurveyBySubjectAndDate) {
-  AddPage("/", Page("<div class=\"nav\"><a href=\"/ywdt/\">要闻动态</a><a href=\"/dczj/\">调查征集</a></div>" +
-                    List({{"/ywdt/1.html", "2020-06-20"}})));
-  AddPage("/ywdt/", Page(List({{"/ywdt/1.html", "2020-06-20"}})));
-  auto row = [](const std::string& href, const std::string& title, const std::string& date) {
-    return absl::StrCat("<li><a href=\"", href, "\">", title, "</a><span>", date, "</span></li>");
-  };
-  AddPage("/dczj/", Page("<ul class=\"list\">" +
-                         row("/dczj/f2.html", "关于市某局垃圾分类管理办法公开征求意见采纳情况的反馈", "2020-05-20") +
-                         row("/dczj/s2.html", "关于市某局垃圾分类管理办法公开征求意见的公告", "2020-04-01") +
-                         row("/dczj/f1.html", "关于市某局垃圾分类管理办法公开征求意见采纳情况的反馈", "2019-12-20") +
-                         row("/dczj/s1.html", "关于市某局垃圾分类管理办法公开征求意见的公告", "2019-11-01") +
-                         row("/dczj/s3.html", "关于市某局公交线路优化公开征求意见的公告", "2019-10-01") + "</ul>"));
+  AddSurveyColumn({{"/dczj/f2.html", "关于市某局垃圾分类管理办法公开征求意见采纳情况的反馈", "2020-05-20"},
+                   {"/dczj/s2.html", "关于市某局垃圾分类管理办法公开征求意见的公告", "2020-04-01"},
+                   {"/dczj/f1.html", "关于市某局垃圾分类管理办法公开征求意见采纳情况的反馈", "2019-12-20"},
+                   {"/dczj/s1.html", "关于市某局垃圾分类管理办法公开征求意见的公告", "2019-11-01"},
+                   {"/dczj/s3.html", "关于市某局公交线路优化公开征求意见的公告", "2019-10-01"}});
   auto survey = [](const std::string& title, const std::string& period) {
     return Page("<h1>" + title + "</h1><p>起止时间：" + period + "</p><p>征集状态：已结束</p>");
   };
@@ -266,16 +273,9 @@ TEST_F(SiteAnalyzerTest, FeedbackItemsMatchTheirSurveyBySubjectAndDate) {
 // The same subject consulted on twice, one result published after the second: it reports on
 // the second consultation (the latest begun before it), and the first has none.
 TEST_F(SiteAnalyzerTest, AResultBelongsToTheLatestConsultationOfItsSubject) {
-  AddPage("/", Page("<div class=\"nav\"><a href=\"/ywdt/\">要闻动态</a><a href=\"/dczj/\">调查征集</a></div>" +
-                    List({{"/ywdt/1.html", "2020-06-20"}})));
-  AddPage("/ywdt/", Page(List({{"/ywdt/1.html", "2020-06-20"}})));
-  auto row = [](const std::string& href, const std::string& title, const std::string& date) {
-    return absl::StrCat("<li><a href=\"", href, "\">", title, "</a><span>", date, "</span></li>");
-  };
-  AddPage("/dczj/", Page("<ul class=\"list\">" +
-                         row("/dczj/f.html", "关于公共交通线路优化公开征求意见采纳情况的反馈", "2020-03-18") +
-                         row("/dczj/s2.html", "关于公共交通线路优化公开征求意见的公告", "2020-02-21") +
-                         row("/dczj/s1.html", "关于公共交通线路优化公开征求意见的公告", "2019-11-23") + "</ul>"));
+  AddSurveyColumn({{"/dczj/f.html", "关于公共交通线路优化公开征求意见采纳情况的反馈", "2020-03-18"},
+                   {"/dczj/s2.html", "关于公共交通线路优化公开征求意见的公告", "2020-02-21"},
+                   {"/dczj/s1.html", "关于公共交通线路优化公开征求意见的公告", "2019-11-23"}});
   AddPage("/dczj/s1.html", Page("<h1>关于公共交通线路优化公开征求意见的公告</h1><p>起止时间：2019-11-23 至 2019-12-04</p>"));
   AddPage("/dczj/s2.html", Page("<h1>关于公共交通线路优化公开征求意见的公告</h1><p>起止时间：2020-02-21 至 2020-03-06</p>"));
   AddPage("/dczj/f.html", Page("<h1>关于公共交通线路优化公开征求意见采纳情况的反馈</h1><p>发布日期：2020-03-18</p>"));
@@ -288,15 +288,9 @@ TEST_F(SiteAnalyzerTest, AResultBelongsToTheLatestConsultationOfItsSubject) {
 // Two consultations of a subject close together, two results: each result follows its own
 // survey in order, both in time.
 TEST_F(SiteAnalyzerTest, ResultsFollowTheirSurveysInOrder) {
-  AddPage("/", Page("<div class=\"nav\"><a href=\"/ywdt/\">要闻动态</a><a href=\"/dczj/\">调查征集</a></div>" +
-                    List({{"/ywdt/1.html", "2020-06-20"}})));
-  AddPage("/ywdt/", Page(List({{"/ywdt/1.html", "2020-06-20"}})));
   const std::string s = "关于公共交通线路优化公开征求意见的公告", r = "关于公共交通线路优化公开征求意见采纳情况的反馈";
-  auto row = [](const std::string& href, const std::string& title, const std::string& date) {
-    return absl::StrCat("<li><a href=\"", href, "\">", title, "</a><span>", date, "</span></li>");
-  };
-  AddPage("/dczj/", Page("<ul class=\"list\">" + row("/dczj/r2.html", r, "2020-03-26") + row("/dczj/r1.html", r, "2020-03-15") +
-                         row("/dczj/s2.html", s, "2020-02-05") + row("/dczj/s1.html", s, "2020-01-31") + "</ul>"));
+  AddSurveyColumn({{"/dczj/r2.html", r, "2020-03-26"}, {"/dczj/r1.html", r, "2020-03-15"},
+                   {"/dczj/s2.html", s, "2020-02-05"}, {"/dczj/s1.html", s, "2020-01-31"}});
   AddPage("/dczj/s1.html", Page("<h1>" + s + "</h1><p>起止时间：2020-01-31 至 2020-02-19</p>"));
   AddPage("/dczj/s2.html", Page("<h1>" + s + "</h1><p>起止时间：2020-02-05 至 2020-03-03</p>"));
   AddPage("/dczj/r1.html", Page("<h1>" + r + "</h1><p>发布日期：2020-03-15</p>"));
