@@ -161,4 +161,12 @@ void RedisServer::Stop() {
   Kill();
 }
 
+int64_t OomErrors(common::RedisConnection& conn) {
+  auto info = conn.Command({"INFO", "errorstats"});
+  if (!info.ok()) return -1;
+  const std::string key = "errorstat_OOM:count=";
+  size_t at = info->str.find(key);
+  return at == std::string::npos ? 0 : std::stoll(info->str.substr(at + key.size()));
+}
+
 }  // namespace govinspect::testing

@@ -3,6 +3,7 @@
 
 #include <sys/types.h>
 
+#include <cstdint>
 #include <string>
 
 #include "absl/status/status.h"
@@ -56,6 +57,10 @@ class TempDir {
 
 // Picks a TCP port on 127.0.0.1 that is free now.
 int PickFreePort();
+
+// Errors of kind OOM (writes refused at maxmemory) the server has answered so far, from
+// INFO errorstats; -1 if it could not be asked.
+int64_t OomErrors(common::RedisConnection& conn);
 
 }  // namespace govinspect::testing
 

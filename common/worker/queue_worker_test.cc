@@ -26,6 +26,7 @@ namespace govinspect::common {
 namespace {
 
 using ::govinspect::testing::IsOk;
+using ::govinspect::testing::OomErrors;
 
 constexpr char kKind[] = "crawl";
 
@@ -234,15 +235,6 @@ TEST_F(QueueWorkerTest, HandlerWithoutObservationIsAFailure) {
   worker.Stop();
   EXPECT_EQ(Progress("r1").kinds[0].dead, 1);
   EXPECT_EQ(calls.load(), 1);
-}
-
-// Redis errors of kind OOM answered so far (INFO errorstats).
-int64_t OomErrors(RedisConnection& conn) {
-  auto info = conn.Command({"INFO", "errorstats"});
-  if (!info.ok()) return -1;
-  const std::string key = "errorstat_OOM:count=";
-  size_t at = info->str.find(key);
-  return at == std::string::npos ? 0 : std::stoll(info->str.substr(at + key.size()));
 }
 
 // Redis full (maxmemory, noeviction) when a task's result is to be stored: the write is retried,

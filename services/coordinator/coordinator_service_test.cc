@@ -646,11 +646,7 @@ class CoordinatorLostStateTest : public CoordinatorTest {
   }
   int64_t OomErrors() {
     common::RedisConnection c(redis_.connection_options());
-    auto info = c.Command({"INFO", "errorstats"});
-    if (!info.ok()) return -1;
-    const std::string key = "errorstat_OOM:count=";
-    size_t at = info->str.find(key);
-    return at == std::string::npos ? 0 : std::stoll(info->str.substr(at + key.size()));
+    return testing::OomErrors(c);
   }
   // The round as the coordinator answers once `done(round)` holds (Redis may be away meanwhile:
   // errors are waited out), bounded by a generous deadline.

@@ -13,6 +13,8 @@
 namespace govinspect::newmedia {
 namespace {
 
+using ::govinspect::testing::OomErrors;
+
 common::v1::Finding F(const std::string& kind, const std::string& detail) {
   common::v1::Finding f;
   f.set_kind(kind);
@@ -84,14 +86,6 @@ TEST(UnitObservationStoreTest, MergeKeepsTheOtherServicesFindingsAndReplacesOurs
   auto count = store.Count("r1");
   ASSERT_TRUE(count.ok());
   EXPECT_EQ(*count, 2);
-}
-
-int64_t OomErrors(common::RedisConnection& conn) {
-  auto info = conn.Command({"INFO", "errorstats"});
-  if (!info.ok()) return -1;
-  const std::string key = "errorstat_OOM:count=";
-  size_t at = info->str.find(key);
-  return at == std::string::npos ? 0 : std::stoll(info->str.substr(at + key.size()));
 }
 
 common::v1::Observation UnitFinding(const std::string& unit) {
